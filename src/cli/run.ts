@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from "node:fs";
+import { InputError, UsageError } from "../errors.js";
+import { EXIT, type CliIo, type ExitCode } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
+
+/** The package's version, found from this module whether it runs from `src/` or `dist/src/`. */
+function packageVersion(): string {
+  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    const manifest = new URL("package.json", dir);
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+  }
+  throw new Error("package.json not found above the CLI module");
+}
+
+function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 0);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    "Usage: profilesmith COMMAND [OPTIONS]",
+    "",
+    "Turn what a program really did into minimal, default-deny seccomp and AppArmor profiles.",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Options:",
+    "  -h, --help     show help (also: profilesmith COMMAND --help)",
+    "  -V, --version  print the version",
+    "",
+    "Exit codes: 0 success, 1 findings (denials, differences, stale profiles), 2 usage or input error.",
+    "",
+  ].join("\n");
+}
+
+/** Runs the CLI in-process: the library behind `npx profilesmith`. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    io.stdout.write(topLevelHelp());
+    return EXIT.ok;
+  }
+  if (first === "-V" || first === "--version") {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.stderr.write(`profilesmith: unknown command "${first}" (see profilesmith --help)\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes("-h") || rest.includes("--help")) {
+    io.stdout.write(command.help);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof UsageError) {
+      io.stderr.write(`profilesmith ${command.name}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./syscalls/index.js";
+export type * from "./events/index.js";
+export { InputError, UsageError } from "./errors.js";
+export { runCli } from "./cli/run.js";
+export type { CliIo, Command, ExitCode } from "./cli/command.js";
