@@ -1,0 +1,266 @@
+/**
+ * The policy model: what a workload may do, per target ABI, with where each
+ * permission came from. Traces and allowlists each become a Policy; policies
+ * merge by a true union (commutative, associative, idempotent), and the
+ * generators read the result through `effectiveAllows`, which applies denies
+ * last. Everything is plain sorted data, so equal policies serialize to the
+ * same bytes.
+ */
+import { z } from "zod";
+import { ARCHES, type Arch } from "../syscalls/arch.js";
+
+export const ArchSchema = z.enum(ARCHES);
+
+/** A trace file that showed the call: how many times, by which processes. */
+export const TraceSourceSchema = z.strictObject({
+  kind: z.literal("trace"),
+  file: z.string(),
+  calls: z.number().int().nonnegative(),
+  pids: z.array(z.number().int().nonnegative()),
+});
+export type TraceSource = z.infer<typeof TraceSourceSchema>;
+
+/** An allowlist file that granted (or denied) the call. */
+export const AllowlistSourceSchema = z.strictObject({
+  kind: z.literal("allowlist"),
+  file: z.string(),
+});
+export type AllowlistSource = z.infer<typeof AllowlistSourceSchema>;
+
+export const SourceSchema = z.discriminatedUnion("kind", [TraceSourceSchema, AllowlistSourceSchema]);
+export type Source = z.infer<typeof SourceSchema>;
+
+/**
+ * The values one argument was seen with: a sorted set of numbers, or "any"
+ * when some call's value is unknown (not decoded, or granted by an allowlist
+ * without conditions). Join is union, with "any" absorbing.
+ */
+export const ArgValuesSchema = z.union([z.literal("any"), z.array(z.number().int().nonnegative())]);
+export type ArgValues = z.infer<typeof ArgValuesSchema>;
+
+export const ARG_INDEXES = ["0", "1", "2", "3", "4", "5"] as const;
+export const ArgIndexSchema = z.enum(ARG_INDEXES);
+export type ArgIndex = z.infer<typeof ArgIndexSchema>;
+
+/**
+ * Facts about a call's arguments, by argument index. An index a source says
+ * nothing about is unconstrained by that source, so merging an index present
+ * on one side only gives "any".
+ */
+export const ArgFactsSchema = z.partialRecord(ArgIndexSchema, ArgValuesSchema);
+export type ArgFacts = z.infer<typeof ArgFactsSchema>;
+
+export const SyscallAllowSchema = z.strictObject({
+  sources: z.array(SourceSchema),
+  args: ArgFactsSchema,
+});
+export type SyscallAllow = z.infer<typeof SyscallAllowSchema>;
+
+/** libseccomp's argument comparison operators (Docker's `SCMP_CMP_*` without the prefix). */
+export const ARG_OPS = ["EQ", "NE", "LT", "LE", "GT", "GE", "MASKED_EQ"] as const;
+export type ArgOp = (typeof ARG_OPS)[number];
+
+const ArgValueSchema = z.number().int().nonnegative();
+const ArgPositionSchema = z.number().int().min(0).max(5);
+
+/**
+ * One comparison on one argument. MASKED_EQ is `(arg & value) == valueTwo`
+ * (Docker's and libseccomp's order: mask first); only it has a second value.
+ */
+export const ArgConditionSchema = z.discriminatedUnion("op", [
+  z.strictObject({
+    index: ArgPositionSchema,
+    op: z.enum(["EQ", "NE", "LT", "LE", "GT", "GE"]),
+    value: ArgValueSchema,
+  }),
+  z.strictObject({
+    index: ArgPositionSchema,
+    op: z.literal("MASKED_EQ"),
+    value: ArgValueSchema,
+    valueTwo: ArgValueSchema,
+  }),
+]);
+export type ArgCondition = z.infer<typeof ArgConditionSchema>;
+
+/** Allow `name` when every condition holds (libseccomp ANDs the conditions of one rule). */
+export const ArgRuleSchema = z.strictObject({
+  name: z.string(),
+  args: z.array(ArgConditionSchema).min(1),
+  sources: z.array(AllowlistSourceSchema),
+});
+export type ArgRule = z.infer<typeof ArgRuleSchema>;
+
+export const ArchAllowsSchema = z.strictObject({
+  /** Unconditionally allowed syscalls by canonical name (the generators may narrow them by `args`). */
+  syscalls: z.record(z.string(), SyscallAllowSchema),
+  /** Allowlist argument rules, sorted by name then conditions. */
+  rules: z.array(ArgRuleSchema),
+});
+export type ArchAllows = z.infer<typeof ArchAllowsSchema>;
+
+export const SyscallDenySchema = z.strictObject({ sources: z.array(AllowlistSourceSchema) });
+export type SyscallDeny = z.infer<typeof SyscallDenySchema>;
+
+export const PolicySchema = z.strictObject({
+  allow: z.partialRecord(ArchSchema, ArchAllowsSchema),
+  /** Explicit denies by arch and canonical name; they win over every allow and rule. */
+  deny: z.partialRecord(ArchSchema, z.record(z.string(), SyscallDenySchema)),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const EMPTY_POLICY: Policy = { allow: {}, deny: {} };
+
+/** Code-unit order: the same on every machine and locale. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedUnion<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const merged = [...a, ...b].sort(compare);
+  return merged.filter((item, i) => i === 0 || compare(merged[i - 1] as T, item) !== 0);
+}
+
+const numbers = (a: readonly number[], b: readonly number[]) => sortedUnion(a, b, (x, y) => x - y);
+
+/** Merges two records key by key, emitting keys in `order`. */
+function mergeRecords<K extends string, V>(
+  a: Partial<Record<K, V>>,
+  b: Partial<Record<K, V>>,
+  join: (x: V, y: V) => V,
+  order: (x: K, y: K) => number = compareStrings,
+): Partial<Record<K, V>> {
+  const keys = sortedUnion(Object.keys(a) as K[], Object.keys(b) as K[], order);
+  const out: Partial<Record<K, V>> = {};
+  for (const key of keys) {
+    const x = (a[key] ?? b[key]) as V;
+    const y = (b[key] ?? a[key]) as V;
+    // A key on one side only is joined with itself: join is idempotent, and its result canonical.
+    out[key] = join(x, y);
+  }
+  return out;
+}
+
+const compareArches = (a: Arch, b: Arch) => ARCHES.indexOf(a) - ARCHES.indexOf(b);
+
+function sourceKey(source: Source): string {
+  return `${source.kind}\0${source.file}`;
+}
+
+function joinSource<S extends Source>(a: S, b: S): S {
+  if (a.kind === "trace" && b.kind === "trace") {
+    // The same trace read twice is still one trace: max and union keep merging idempotent.
+    return { ...a, calls: Math.max(a.calls, b.calls), pids: numbers(a.pids, b.pids) };
+  }
+  return a;
+}
+
+/** Sorted by kind then file; one entry per source. */
+export function mergeSources<S extends Source>(a: readonly S[], b: readonly S[]): S[] {
+  const byKey = new Map<string, S>();
+  for (const source of [...a, ...b]) {
+    const key = sourceKey(source);
+    const seen = byKey.get(key);
+    byKey.set(key, joinSource(seen ?? source, source));
+  }
+  return [...byKey.entries()].sort(([x], [y]) => compareStrings(x, y)).map(([, source]) => source);
+}
+
+export function joinArgValues(a: ArgValues, b: ArgValues): ArgValues {
+  return a === "any" || b === "any" ? "any" : numbers(a, b);
+}
+
+export function joinArgFacts(a: ArgFacts, b: ArgFacts): ArgFacts {
+  const out: ArgFacts = {};
+  for (const index of ARG_INDEXES) {
+    const x = a[index];
+    const y = b[index];
+    if (x === undefined && y === undefined) continue;
+    out[index] = x === undefined || y === undefined ? "any" : joinArgValues(x, y);
+  }
+  return out;
+}
+
+function joinSyscallAllow(a: SyscallAllow, b: SyscallAllow): SyscallAllow {
+  return { sources: mergeSources(a.sources, b.sources), args: joinArgFacts(a.args, b.args) };
+}
+
+function conditionKey(condition: ArgCondition): string {
+  const two = condition.op === "MASKED_EQ" ? condition.valueTwo : "";
+  return `${condition.index}\0${condition.op}\0${condition.value}\0${two}`;
+}
+
+/** A rule's identity: its name and its conditions as a set. */
+function ruleKey(rule: ArgRule): string {
+  return [rule.name, ...normalizeConditions(rule.args).map(conditionKey)].join("\u0001");
+}
+
+/** The conditions of a rule in canonical order, without duplicates. */
+export function normalizeConditions(conditions: readonly ArgCondition[]): ArgCondition[] {
+  return sortedUnion([], conditions, (x, y) => compareStrings(conditionKey(x), conditionKey(y)));
+}
+
+function mergeRules(a: readonly ArgRule[], b: readonly ArgRule[]): ArgRule[] {
+  const byKey = new Map<string, ArgRule>();
+  for (const rule of [...a, ...b]) {
+    const key = ruleKey(rule);
+    const seen = byKey.get(key);
+    byKey.set(key, {
+      name: rule.name,
+      args: normalizeConditions(rule.args),
+      sources: mergeSources(seen?.sources ?? [], rule.sources),
+    });
+  }
+  return [...byKey.entries()].sort(([x], [y]) => compareStrings(x, y)).map(([, rule]) => rule);
+}
+
+function joinArchAllows(a: ArchAllows, b: ArchAllows): ArchAllows {
+  return {
+    syscalls: mergeRecords(a.syscalls, b.syscalls, joinSyscallAllow) as Record<string, SyscallAllow>,
+    rules: mergeRules(a.rules, b.rules),
+  };
+}
+
+function joinDenies(a: Record<string, SyscallDeny>, b: Record<string, SyscallDeny>): Record<string, SyscallDeny> {
+  return mergeRecords(a, b, (x, y) => ({ sources: mergeSources(x.sources, y.sources) })) as Record<
+    string,
+    SyscallDeny
+  >;
+}
+
+/**
+ * The union of two policies: every allow, rule and deny of either, provenance
+ * joined. Commutative, associative and idempotent on canonical policies (the
+ * ones this module builds); the result is always canonical, so
+ * `mergePolicies(p, EMPTY_POLICY)` canonicalizes a hand-built policy.
+ */
+export function mergePolicies(a: Policy, b: Policy): Policy {
+  return {
+    allow: mergeRecords(a.allow, b.allow, joinArchAllows, compareArches),
+    deny: mergeRecords(a.deny, b.deny, joinDenies, compareArches),
+  };
+}
+
+/** Merges any number of policies; no policies give the empty policy. */
+export function mergeAllPolicies(policies: Iterable<Policy>): Policy {
+  let merged = mergePolicies(EMPTY_POLICY, EMPTY_POLICY);
+  for (const policy of policies) merged = mergePolicies(merged, policy);
+  return merged;
+}
+
+/** The arches the policy allows anything on, in ARCHES order. */
+export function policyArches(policy: Policy): Arch[] {
+  return ARCHES.filter((arch) => policy.allow[arch] !== undefined);
+}
+
+/**
+ * What a profile for `arch` may allow: the policy's syscalls and argument
+ * rules with every denied name removed (a deny always wins).
+ */
+export function effectiveAllows(policy: Policy, arch: Arch): ArchAllows {
+  const allows = policy.allow[arch] ?? { syscalls: {}, rules: [] };
+  const denied = policy.deny[arch] ?? {};
+  return {
+    syscalls: Object.fromEntries(Object.entries(allows.syscalls).filter(([name]) => denied[name] === undefined)),
+    rules: allows.rules.filter((rule) => denied[rule.name] === undefined),
+  };
+}
