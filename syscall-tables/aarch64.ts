@@ -344,7 +344,7 @@ export const aarch64 = {
   },
   /** Numbered in the kernel's table but with no entry point: never implemented, or removed. */
   unimplemented: [
-    "nfsservctl", // libseccomp keeps the generic table's number 42; the call was removed in Linux 3.1
+    "nfsservctl", // the generic table reserves 42 for it; removed in Linux 3.1, before arm64 existed
   ],
   /** Other spellings (the kernel's, hrw's, strace's) → the table name. */
   aliases: {

@@ -70,7 +70,7 @@ const UNIMPLEMENTED: Readonly<Record<Arch, Readonly<Record<string, string>>>> = 
     vserver: NEVER,
   },
   aarch64: {
-    nfsservctl: "libseccomp keeps the generic table's number 42; the call was removed in Linux 3.1",
+    nfsservctl: "the generic table reserves 42 for it; removed in Linux 3.1, before arm64 existed",
   },
   x86: {
     _sysctl: SYSCTL_REMOVED,
@@ -176,6 +176,7 @@ function parseLibseccomp(text: string): Libseccomp {
     Arch,
     Map<string, number>
   >;
+  const names = new Set<string>();
   lines.slice(1).forEach((line, index) => {
     const lineNo = index + 2;
     const fields = line.split(",");
@@ -184,12 +185,16 @@ function parseLibseccomp(text: string): Libseccomp {
     }
     const name = fields[0] ?? "";
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(LIBSECCOMP, lineNo, `bad syscall name "${name}"`);
+    if (names.has(name)) fail(LIBSECCOMP, lineNo, `${name} listed twice`);
+    names.add(name);
     for (const [arch, column] of columns) {
       const value = fields[column] ?? "";
       if (value === "PNR") continue;
       if (!/^\d+$/.test(value)) fail(LIBSECCOMP, lineNo, `${name} on ${arch}: "${value}" is neither a number nor PNR`);
-      if (numbers[arch].has(name)) fail(LIBSECCOMP, lineNo, `${name} listed twice`);
-      numbers[arch].set(name, Number(value) + ARCH_INFO[arch].nrBase);
+      const number = Number(value) + ARCH_INFO[arch].nrBase;
+      const holder = [...numbers[arch]].find(([, taken]) => taken === number)?.[0];
+      if (holder !== undefined) fail(LIBSECCOMP, lineNo, `${name} on ${arch}: ${number} is already ${holder}'s`);
+      numbers[arch].set(name, number);
     }
   });
   return { linux, numbers };

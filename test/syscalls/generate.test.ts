@@ -52,6 +52,13 @@ describe("syscall table generator", () => {
       expect(() => generateTables(edited)).toThrow(/tuxcall is listed as unimplemented but hrw has it/);
     });
 
+    it("fails on two names with one number", () => {
+      const edited = withEditedSource("libseccomp-syscalls.csv", (text) =>
+        text.replace(/^write,(\w+),(\w+),\d+,/m, "write,$1,$2,0,"),
+      );
+      expect(() => generateTables(edited)).toThrow(/write on x86_64: 0 is already read's/);
+    });
+
     it("fails on a malformed CSV line, naming file and line", () => {
       const edited = withEditedSource("libseccomp-syscalls.csv", (text) => text.replace(/^read,\d+/m, "read,x"));
       expect(() => generateTables(edited)).toThrow(/libseccomp-syscalls\.csv:\d+: read on x86: "x"/);
