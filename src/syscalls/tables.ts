@@ -14,12 +14,18 @@ interface SyscallTable {
   readonly aliases: Readonly<Record<string, string>>;
 }
 
+interface Tables {
+  readonly x86_64: typeof x86_64;
+  readonly aarch64: typeof aarch64;
+  readonly x86: typeof x86;
+  readonly x32: typeof x32;
+  readonly arm: typeof arm;
+}
+
 /** The generated syscall table of each ABI. */
-export const SYSCALL_TABLES = { x86_64, aarch64, x86, x32, arm } as const satisfies {
+export const SYSCALL_TABLES: Tables = { x86_64, aarch64, x86, x32, arm } satisfies {
   readonly [A in Arch]: SyscallTable & { readonly arch: A };
 };
-
-type Tables = typeof SYSCALL_TABLES;
 
 /** The syscall names of one ABI, e.g. `SyscallNameOf<"aarch64">` has `openat` but not `open`. */
 export type SyscallNameOf<A extends Arch> = A extends Arch ? keyof Tables[A]["numbers"] & string : never;

@@ -9,6 +9,7 @@ import {
   syscallName,
   syscallNames,
   syscallNumber,
+  type SyscallNameOf,
 } from "../../src/syscalls/index.js";
 import * as packageRoot from "../../src/index.js";
 
@@ -46,6 +47,10 @@ describe("syscall tables", () => {
   it("reject a misspelled name at compile time", () => {
     // @ts-expect-error "opne" is no syscall of any ABI
     expect(syscallNumber("x86_64", "opne")).toBeUndefined();
+    // @ts-expect-error aarch64 has no open
+    const aarch64Open: SyscallNameOf<"aarch64"> = "open";
+    const x86_64Open: SyscallNameOf<"x86_64"> = "open";
+    expect([aarch64Open, x86_64Open]).toEqual(["open", "open"]);
   });
 
   it("name numbers as the kernel sees them", () => {
