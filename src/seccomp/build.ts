@@ -1,0 +1,170 @@
+/**
+ * From a policy to a minimal default-deny profile: the allowed calls (narrowed
+ * by argument rules), the fallbacks of traced newer calls, the vDSO calls,
+ * ENOSYS for probed newer calls that are not allowed, explicit denies last.
+ * Every ABI of the profile gets the same rules (where it has the call), so
+ * each output format can say exactly what the profile says.
+ */
+import {
+  effectiveAllows,
+  joinArgFacts,
+  policyArches,
+  type ArgCondition,
+  type ArgFacts,
+  type ArgRule,
+  type Policy,
+} from "../policy/model.js";
+import { InputError } from "../errors.js";
+import { ARCH_INFO, ARCHES, type Arch } from "../syscalls/arch.js";
+import { isSyscall } from "../syscalls/index.js";
+import { argumentConditions, isNarrowed } from "./arg-rules.js";
+import { FALLBACKS } from "./fallbacks.js";
+import { LIBSECCOMP_VERSION, UNKNOWN_TO_LIBSECCOMP } from "./libseccomp.js";
+import {
+  ALLOW,
+  canonicalProfile,
+  ENOSYS,
+  EPERM,
+  errnoVerdict,
+  type DefaultAction,
+  type SeccompProfile,
+  type SeccompRule,
+  type Verdict,
+} from "./profile.js";
+import { VDSO_CALLS } from "./vdso.js";
+
+export interface BuildOptions {
+  /** The ABIs to filter for; default: the policy's, plus the native ABI of each. */
+  readonly arches?: readonly Arch[];
+  /** What every call the profile does not allow gets; `errno` is EPERM. Default `errno`. */
+  readonly defaultAction?: DefaultAction;
+  /** Argument rules for socket, clone, unshare, personality. Default true. */
+  readonly args?: boolean;
+  /** Allow the calls the vDSO usually answers. Default true. */
+  readonly vdso?: boolean;
+}
+
+export interface BuiltProfile {
+  readonly profile: SeccompProfile;
+  /** What the profile adds beyond the policy, and why: one line each. */
+  readonly notes: readonly string[];
+  /** What may not work as the profile reads: one line each. */
+  readonly warnings: readonly string[];
+}
+
+export function defaultVerdict(action: DefaultAction): Verdict {
+  return action === "errno" ? errnoVerdict(EPERM) : { action };
+}
+
+/**
+ * `arches` with the native ABI of each added: libseccomp always filters the
+ * host's native ABI, and the runtime itself execs the workload through it.
+ */
+export function withNativeArches(arches: readonly Arch[]): Arch[] {
+  return ARCHES.filter((arch) => arches.some((given) => given === arch || ARCH_INFO[given].native === arch));
+}
+
+/** Name → argument facts, joined over every ABI of the policy, denies applied per ABI. */
+function grantedCalls(policy: Policy): { calls: Map<string, ArgFacts>; rules: ArgRule[] } {
+  const calls = new Map<string, ArgFacts>();
+  const rules: ArgRule[] = [];
+  for (const arch of policyArches(policy)) {
+    const allows = effectiveAllows(policy, arch);
+    for (const [name, allow] of Object.entries(allows.syscalls)) {
+      const seen = calls.get(name);
+      calls.set(name, seen ? joinArgFacts(seen, allow.args) : allow.args);
+    }
+    rules.push(...allows.rules);
+  }
+  return { calls, rules };
+}
+
+const NO_VALUES_SEEN: ArgFacts = { "0": [] };
+
+export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}): BuiltProfile {
+  const arches = withNativeArches(options.arches ?? policyArches(policy));
+  const useArgs = options.args ?? true;
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const { calls, rules: allowlistRules } = grantedCalls(policy);
+
+  for (const fallback of FALLBACKS) {
+    if (!calls.has(fallback.newer)) continue;
+    for (const older of fallback.older) {
+      if (calls.has(older) || !arches.some((arch) => isSyscall(arch, older))) continue;
+      // The fallback is made with the newer call's flags, which we take to create no namespace.
+      calls.set(older, isNarrowed(older) ? NO_VALUES_SEEN : {});
+      notes.push(`${older}: allowed as the fallback of traced ${fallback.newer} (${fallback.why})`);
+    }
+  }
+  if (useArgs && calls.delete("clone3")) {
+    notes.push("clone3: answered ENOSYS because its flags cannot be filtered; glibc falls back to the filtered clone");
+  }
+  if (options.vdso ?? true) {
+    for (const arch of arches) {
+      for (const call of VDSO_CALLS[arch]) {
+        if (!calls.has(call.name)) calls.set(call.name, {});
+      }
+    }
+  }
+
+  const denied = (arch: Arch, name: string) => policy.deny[arch]?.[name] !== undefined;
+  const rules: SeccompRule[] = [];
+  for (const arch of arches) {
+    const allowed = (name: string) => isSyscall(arch, name) && !denied(arch, name);
+    for (const [name, facts] of calls) {
+      if (!allowed(name)) continue;
+      const conditionSets = useArgs ? argumentConditions(name, facts) : undefined;
+      for (const args of conditionSets ?? [[]]) rules.push({ arch, name, verdict: ALLOW, args });
+    }
+    for (const rule of allowlistRules) {
+      const unconditional = calls.has(rule.name) && (!useArgs || argumentConditions(rule.name, calls.get(rule.name) ?? {}) === undefined);
+      if (allowed(rule.name) && !unconditional) {
+        rules.push({ arch, name: rule.name, verdict: ALLOW, args: singleConditionPerIndex(rule) });
+      }
+    }
+    for (const fallback of FALLBACKS) {
+      if (isSyscall(arch, fallback.newer) && !(calls.has(fallback.newer) && allowed(fallback.newer))) {
+        rules.push({ arch, name: fallback.newer, verdict: errnoVerdict(ENOSYS), args: [] });
+      }
+    }
+  }
+
+  const profile = canonicalProfile({
+    defaultVerdict: defaultVerdict(options.defaultAction ?? "errno"),
+    arches,
+    rules,
+  });
+  warnings.push(...libseccompWarnings(profile));
+  return { profile, notes: [...new Set(notes)].sort(), warnings };
+}
+
+/** libseccomp ANDs the conditions of a rule, but runc turns two on one argument into separate rules (OR). */
+function singleConditionPerIndex(rule: ArgRule): readonly ArgCondition[] {
+  const indexes = rule.args.map((condition) => condition.index);
+  if (new Set(indexes).size !== indexes.length) {
+    const files = rule.sources.map((source) => source.file).join(", ");
+    throw new InputError(
+      `${files}: the rule for ${rule.name} compares one argument twice, which runc would turn into an OR; ` +
+        "write one rule per comparison",
+    );
+  }
+  return rule.args;
+}
+
+function libseccompWarnings(profile: SeccompProfile): string[] {
+  const archesByName = new Map<string, Arch[]>();
+  for (const rule of profile.rules) {
+    if (!UNKNOWN_TO_LIBSECCOMP[rule.arch].has(rule.name)) continue;
+    const arches = archesByName.get(rule.name) ?? [];
+    if (!arches.includes(rule.arch)) arches.push(rule.arch);
+    archesByName.set(rule.name, arches);
+  }
+  return [...archesByName.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([name, arches]) =>
+        `${name} (${arches.join(", ")}) is unknown to libseccomp ${LIBSECCOMP_VERSION} (runc 1.1.5, crun 1.8.1 on ` +
+        "Debian bookworm), which drop its rule silently: there the call gets the default action",
+    );
+}

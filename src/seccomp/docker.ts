@@ -1,0 +1,170 @@
+/**
+ * Docker's seccomp profile format: what `docker run --security-opt
+ * seccomp=FILE`, podman and the kubelet (Localhost profiles) load. One rule
+ * list per native ABI and its compat ABIs (`archMap`); rules for only some
+ * native ABIs carry `includes.arches`. moby's rules hold: never both `name`
+ * and `names`, never both `architectures` and `archMap`, `errnoRet` only
+ * with SCMP_ACT_ERRNO and SCMP_ACT_TRACE.
+ */
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
+import { withNativeArches } from "./build.js";
+import { canonicalProfile, ruleShapeKey, type SeccompProfile, type SeccompRule } from "./profile.js";
+import {
+  archesFromScmp,
+  checkKnownNames,
+  conditionSetsFromScmp,
+  ErrnoSchema,
+  hostArch,
+  parseWith,
+  ScmpActionSchema,
+  scmpAction,
+  ScmpArgSchema,
+  scmpArches,
+  scmpSyscall,
+  verdictFromScmp,
+} from "./scmp.js";
+import { expandRuleGroups, sharedRuleGroups, type RuleGroup } from "./shared-rules.js";
+
+/** moby's names for the hosts a rule's `includes.arches` selects (Go's GOARCH). */
+const DOCKER_ARCH_NAMES: Readonly<Record<NativeArch, string>> = { x86_64: "amd64", aarch64: "arm64" };
+
+function nativeArches(profile: SeccompProfile): NativeArch[] {
+  return [...new Set(profile.arches.map((arch) => ARCH_INFO[arch].native))];
+}
+
+function family(profile: SeccompProfile, native: NativeArch): Arch[] {
+  return profile.arches.filter((arch) => ARCH_INFO[arch].native === native);
+}
+
+/** Each family's rule list, merged: a group all families share has no `includes`. */
+function dockerSyscalls(profile: SeccompProfile): object[] {
+  const natives = nativeArches(profile);
+  const byKey = new Map<string, { group: RuleGroup; natives: NativeArch[] }>();
+  for (const native of natives) {
+    for (const group of sharedRuleGroups(profile, family(profile, native), "Docker")) {
+      for (const name of group.names) {
+        const key = `${ruleShapeKey(group)} ${name}`;
+        const entry = byKey.get(key) ?? { group: { ...group, names: [name] }, natives: [] };
+        entry.natives.push(native);
+        byKey.set(key, entry);
+      }
+    }
+  }
+  const regrouped = new Map<string, { group: RuleGroup; natives: NativeArch[] }>();
+  for (const { group, natives: where } of byKey.values()) {
+    const key = `${ruleShapeKey(group)} ${where.join(",")}`;
+    const seen = regrouped.get(key);
+    regrouped.set(key, seen ? { group: { ...seen.group, names: [...seen.group.names, ...group.names] }, natives: where } : { group, natives: where });
+  }
+  return [...regrouped.values()]
+    .sort((a, b) => b.natives.length - a.natives.length)
+    .flatMap(({ group, natives: where }) => {
+      const rule = scmpSyscall({ ...group, names: [...group.names].sort() });
+      return where.length === natives.length ? [rule] : [{ ...rule, includes: { arches: where.map((n) => DOCKER_ARCH_NAMES[n]) } }];
+    });
+}
+
+export function emitDocker(profile: SeccompProfile): string {
+  const { action, errnoRet } = scmpAction(profile.defaultVerdict);
+  const document = {
+    defaultAction: action,
+    ...(errnoRet !== undefined ? { defaultErrnoRet: errnoRet } : {}),
+    archMap: nativeArches(profile).map((native) => ({
+      architecture: ARCH_INFO[native].scmpArch,
+      subArchitectures: scmpArches(family(profile, native).filter((arch) => arch !== native)),
+    })),
+    syscalls: dockerSyscalls(profile),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+const FilterSchema = z.strictObject({
+  caps: z.array(z.string()).optional(),
+  arches: z.array(z.string()).optional(),
+  minKernel: z.string().optional(),
+});
+
+const DockerSyscallSchema = z.strictObject({
+  name: z.string().optional(),
+  names: z.array(z.string()).optional(),
+  action: ScmpActionSchema,
+  errnoRet: ErrnoSchema.optional(),
+  args: z.array(ScmpArgSchema).nullable().optional(),
+  comment: z.string().optional(),
+  includes: FilterSchema.optional(),
+  excludes: FilterSchema.optional(),
+});
+
+const DockerProfileSchema = z.strictObject({
+  defaultAction: ScmpActionSchema,
+  defaultErrnoRet: ErrnoSchema.optional(),
+  architectures: z.array(z.string()).optional(),
+  archMap: z
+    .array(z.strictObject({ architecture: z.string(), subArchitectures: z.array(z.string()).nullable().optional() }))
+    .optional(),
+  syscalls: z.array(DockerSyscallSchema).nullable().optional(),
+});
+
+export interface DockerReadOptions {
+  /** The container's bounding capabilities, for rules with `includes.caps` / `excludes.caps` (default none). */
+  readonly capabilities?: readonly string[];
+}
+
+/**
+ * Whether a rule's includes/excludes select it on hosts of `native` for a
+ * container with `capabilities`. `minKernel` is taken as met: profilesmith
+ * judges a profile for current kernels.
+ */
+function selected(rule: z.infer<typeof DockerSyscallSchema>, native: NativeArch, capabilities: readonly string[]): boolean {
+  const host = DOCKER_ARCH_NAMES[native];
+  const { includes = {}, excludes = {} } = rule;
+  if (includes.arches && !includes.arches.includes(host)) return false;
+  if (excludes.arches?.includes(host)) return false;
+  if (includes.caps && !includes.caps.every((cap) => capabilities.includes(cap))) return false;
+  if (excludes.caps?.some((cap) => capabilities.includes(cap))) return false;
+  return true;
+}
+
+export function readDocker(text: string, file: string, options: DockerReadOptions = {}): SeccompProfile {
+  const document = parseWith(DockerProfileSchema, parseJson(text, file), file);
+  if (document.architectures && document.archMap) {
+    throw new InputError(`${file}: has both architectures and archMap; moby accepts only one`);
+  }
+  const listed = document.archMap
+    ? archesFromScmp(document.archMap.flatMap((entry) => [entry.architecture, ...(entry.subArchitectures ?? [])]))
+    : archesFromScmp(document.architectures ?? []);
+  const arches = withNativeArches(listed.length > 0 ? listed : [hostArch()]);
+  const rules: SeccompRule[] = [];
+  for (const [i, rule] of (document.syscalls ?? []).entries()) {
+    const where = `${file}: syscalls[${i}]`;
+    if (rule.name !== undefined && rule.names !== undefined) throw new InputError(`${where}: has both name and names`);
+    const names = rule.names ?? (rule.name !== undefined ? [rule.name] : []);
+    if (names.length === 0) throw new InputError(`${where}: names no syscall`);
+    checkKnownNames(names, where);
+    const verdict = verdictFromScmp(rule.action, rule.errnoRet, where);
+    for (const native of COMPAT_NATIVES) {
+      if (!selected(rule, native, options.capabilities ?? [])) continue;
+      const scope = arches.filter((arch) => ARCH_INFO[arch].native === native);
+      for (const args of conditionSetsFromScmp(rule.args ?? [])) {
+        rules.push(...expandRuleGroups([{ names, verdict, args }], scope));
+      }
+    }
+  }
+  return canonicalProfile({
+    defaultVerdict: verdictFromScmp(document.defaultAction, document.defaultErrnoRet, `${file}: defaultAction`),
+    arches,
+    rules,
+  });
+}
+
+const COMPAT_NATIVES = Object.keys(COMPAT_ARCHES) as NativeArch[];
+
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(`${file}: not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The OCI runtime-spec `linux.seccomp` object (config.json), as runc and crun
+ * read it: one rule list for every ABI. Every object written is validated
+ * against the runtime-spec JSON Schema shipped in `schemas/runtime-spec/`;
+ * an invalid one is a bug in profilesmith and throws.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { z } from "zod";
+import { withNativeArches } from "./build.js";
+import { parseJson } from "./docker.js";
+import { canonicalProfile, type SeccompProfile } from "./profile.js";
+import {
+  archesFromScmp,
+  checkKnownNames,
+  conditionSetsFromScmp,
+  ErrnoSchema,
+  hostArch,
+  parseWith,
+  ScmpActionSchema,
+  scmpAction,
+  ScmpArgSchema,
+  scmpArches,
+  scmpSyscall,
+  verdictFromScmp,
+} from "./scmp.js";
+import { expandRuleGroups, sharedRuleGroups } from "./shared-rules.js";
+
+const SCHEMA_FILES = ["defs.json", "defs-linux.json", "config-linux.json"] as const;
+
+/** `schemas/runtime-spec/` of the package, found from this module in `src/` or `dist/src/`. */
+function schemaDir(): URL {
+  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    if (existsSync(new URL("package.json", dir))) return new URL("schemas/runtime-spec/", dir);
+  }
+  throw new Error("package.json not found above the seccomp module");
+}
+
+let validator: ValidateFunction | undefined;
+
+function ociSeccompValidator(): ValidateFunction {
+  if (validator) return validator;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const dir = schemaDir();
+  for (const file of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as object, file);
+  validator = ajv.compile({ $ref: "config-linux.json#/linux/properties/seccomp" });
+  return validator;
+}
+
+/** The OCI object for a profile; throws when it would not validate against the runtime-spec schema. */
+export function ociSeccomp(profile: SeccompProfile): object {
+  const { action, errnoRet } = scmpAction(profile.defaultVerdict);
+  const seccomp = {
+    defaultAction: action,
+    ...(errnoRet !== undefined ? { defaultErrnoRet: errnoRet } : {}),
+    architectures: scmpArches(profile.arches),
+    syscalls: sharedRuleGroups(profile, profile.arches, "OCI").map(scmpSyscall),
+  };
+  const validate = ociSeccompValidator();
+  if (!validate(seccomp)) {
+    throw new Error(`bug: the OCI seccomp object fails the runtime-spec schema: ${JSON.stringify(validate.errors)}`);
+  }
+  return seccomp;
+}
+
+export function emitOci(profile: SeccompProfile): string {
+  return `${JSON.stringify(ociSeccomp(profile), null, 2)}\n`;
+}
+
+export const ScmpSyscallSchema = z.strictObject({
+  names: z.array(z.string()).min(1),
+  action: ScmpActionSchema,
+  errnoRet: ErrnoSchema.optional(),
+  args: z.array(ScmpArgSchema).optional(),
+});
+
+export const OciSeccompSchema = z.strictObject({
+  defaultAction: ScmpActionSchema,
+  defaultErrnoRet: ErrnoSchema.optional(),
+  architectures: z.array(z.string()).optional(),
+  syscalls: z.array(ScmpSyscallSchema).optional(),
+});
+
+/** A profile from the parts the OCI and SPO formats share. */
+export function profileFromScmp(seccomp: z.infer<typeof OciSeccompSchema>, where: string): SeccompProfile {
+  const listed = archesFromScmp(seccomp.architectures ?? []);
+  const arches = withNativeArches(listed.length > 0 ? listed : [hostArch()]);
+  const rules = (seccomp.syscalls ?? []).flatMap((rule, i) => {
+    const at = `${where}syscalls[${i}]`;
+    checkKnownNames(rule.names, at);
+    const verdict = verdictFromScmp(rule.action, rule.errnoRet, at);
+    return conditionSetsFromScmp(rule.args ?? []).flatMap((args) =>
+      expandRuleGroups([{ names: rule.names, verdict, args }], arches),
+    );
+  });
+  return canonicalProfile({
+    defaultVerdict: verdictFromScmp(seccomp.defaultAction, seccomp.defaultErrnoRet, `${where}defaultAction`),
+    arches,
+    rules,
+  });
+}
+
+/** Reads a `linux.seccomp` object, or a whole config.json holding one. */
+export function readOci(text: string, file: string): SeccompProfile {
+  const json = parseJson(text, file);
+  const inConfig = z.object({ linux: z.object({ seccomp: z.unknown() }) }).safeParse(json);
+  const seccomp = parseWith(OciSeccompSchema, inConfig.success ? inConfig.data.linux.seccomp : json, file);
+  return profileFromScmp(seccomp, `${file}: ${inConfig.success ? "linux.seccomp." : ""}`);
+}
