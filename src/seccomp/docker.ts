@@ -13,16 +13,17 @@ import { withNativeArches } from "./build.js";
 import { canonicalProfile, ruleShapeKey, type SeccompProfile, type SeccompRule } from "./profile.js";
 import {
   archesFromScmp,
-  checkKnownNames,
   conditionSetsFromScmp,
   ErrnoSchema,
   hostArch,
   parseWith,
+  type ReadProfile,
   ScmpActionSchema,
   scmpAction,
   ScmpArgSchema,
   scmpArches,
   scmpSyscall,
+  unknownNameWarnings,
   verdictFromScmp,
 } from "./scmp.js";
 import { expandRuleGroups, sharedRuleGroups, type RuleGroup } from "./shared-rules.js";
@@ -127,7 +128,7 @@ function selected(rule: z.infer<typeof DockerSyscallSchema>, native: NativeArch,
   return true;
 }
 
-export function readDocker(text: string, file: string, options: DockerReadOptions = {}): SeccompProfile {
+export function readDocker(text: string, file: string, options: DockerReadOptions = {}): ReadProfile {
   const document = parseWith(DockerProfileSchema, parseJson(text, file), file);
   if (document.architectures && document.archMap) {
     throw new InputError(`${file}: has both architectures and archMap; moby accepts only one`);
@@ -137,12 +138,13 @@ export function readDocker(text: string, file: string, options: DockerReadOption
     : archesFromScmp(document.architectures ?? []);
   const arches = withNativeArches(listed.length > 0 ? listed : [hostArch()]);
   const rules: SeccompRule[] = [];
+  const warnings: string[] = [];
   for (const [i, rule] of (document.syscalls ?? []).entries()) {
     const where = `${file}: syscalls[${i}]`;
     if (rule.name !== undefined && rule.names !== undefined) throw new InputError(`${where}: has both name and names`);
     const names = rule.names ?? (rule.name !== undefined ? [rule.name] : []);
     if (names.length === 0) throw new InputError(`${where}: names no syscall`);
-    checkKnownNames(names, where);
+    warnings.push(...unknownNameWarnings(names, where));
     const verdict = verdictFromScmp(rule.action, rule.errnoRet, where);
     for (const native of COMPAT_NATIVES) {
       if (!selected(rule, native, options.capabilities ?? [])) continue;
@@ -152,11 +154,12 @@ export function readDocker(text: string, file: string, options: DockerReadOption
       }
     }
   }
-  return canonicalProfile({
+  const profile = canonicalProfile({
     defaultVerdict: verdictFromScmp(document.defaultAction, document.defaultErrnoRet, `${file}: defaultAction`),
     arches,
     rules,
   });
+  return { profile, warnings };
 }
 
 const COMPAT_NATIVES = Object.keys(COMPAT_ARCHES) as NativeArch[];

@@ -12,16 +12,17 @@ import { parseJson } from "./docker.js";
 import { canonicalProfile, type SeccompProfile } from "./profile.js";
 import {
   archesFromScmp,
-  checkKnownNames,
   conditionSetsFromScmp,
   ErrnoSchema,
   hostArch,
   parseWith,
+  type ReadProfile,
   ScmpActionSchema,
   scmpAction,
   ScmpArgSchema,
   scmpArches,
   scmpSyscall,
+  unknownNameWarnings,
   verdictFromScmp,
 } from "./scmp.js";
 import { expandRuleGroups, sharedRuleGroups } from "./shared-rules.js";
@@ -82,26 +83,28 @@ export const OciSeccompSchema = z.strictObject({
 });
 
 /** A profile from the parts the OCI and SPO formats share. */
-export function profileFromScmp(seccomp: z.infer<typeof OciSeccompSchema>, where: string): SeccompProfile {
+export function profileFromScmp(seccomp: z.infer<typeof OciSeccompSchema>, where: string): ReadProfile {
   const listed = archesFromScmp(seccomp.architectures ?? []);
   const arches = withNativeArches(listed.length > 0 ? listed : [hostArch()]);
+  const warnings: string[] = [];
   const rules = (seccomp.syscalls ?? []).flatMap((rule, i) => {
     const at = `${where}syscalls[${i}]`;
-    checkKnownNames(rule.names, at);
+    warnings.push(...unknownNameWarnings(rule.names, at));
     const verdict = verdictFromScmp(rule.action, rule.errnoRet, at);
     return conditionSetsFromScmp(rule.args ?? []).flatMap((args) =>
       expandRuleGroups([{ names: rule.names, verdict, args }], arches),
     );
   });
-  return canonicalProfile({
+  const profile = canonicalProfile({
     defaultVerdict: verdictFromScmp(seccomp.defaultAction, seccomp.defaultErrnoRet, `${where}defaultAction`),
     arches,
     rules,
   });
+  return { profile, warnings };
 }
 
 /** Reads a `linux.seccomp` object, or a whole config.json holding one. */
-export function readOci(text: string, file: string): SeccompProfile {
+export function readOci(text: string, file: string): ReadProfile {
   const json = parseJson(text, file);
   const inConfig = z.object({ linux: z.object({ seccomp: z.unknown() }) }).safeParse(json);
   const seccomp = parseWith(OciSeccompSchema, inConfig.success ? inConfig.data.linux.seccomp : json, file);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import { archFromScmp, ARCH_INFO, ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { isSyscall } from "../syscalls/index.js";
-import { EPERM, type Action, type ArgCondition, type Verdict } from "./profile.js";
+import { EPERM, type Action, type ArgCondition, type SeccompProfile, type Verdict } from "./profile.js";
 import type { RuleGroup } from "./shared-rules.js";
 
 const ACTION_NAMES = {
@@ -117,13 +117,20 @@ export function hostArch(): NativeArch {
   return process.arch === "arm64" ? "aarch64" : "x86_64";
 }
 
-/** An unknown name is an error: runc would drop it silently. */
-export function checkKnownNames(names: readonly string[], where: string): void {
-  for (const [i, name] of names.entries()) {
-    if (!ARCHES.some((arch) => isSyscall(arch, name))) {
-      throw new InputError(`${where}.names[${i}]: "${name}" is not a syscall on any ABI profilesmith knows`);
-    }
-  }
+/** A profile read from a file, with what of it profilesmith cannot judge. */
+export interface ReadProfile {
+  readonly profile: SeccompProfile;
+  /** One line per name no ABI profilesmith models has (runc drops those silently; we say so). */
+  readonly warnings: readonly string[];
+}
+
+/** A warning for each name none of our ABIs has (Docker's default names riscv64 and s390 calls too). */
+export function unknownNameWarnings(names: readonly string[], where: string): string[] {
+  return names.flatMap((name, i) =>
+    ARCHES.some((arch) => isSyscall(arch, name))
+      ? []
+      : [`${where}.names[${i}]: "${name}" is not a syscall on ${ARCHES.join(", ")}; it cannot match there`],
+  );
 }
 
 /** `syscalls[3].names[0]` from a zod issue path. */

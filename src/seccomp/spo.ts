@@ -10,7 +10,7 @@ import { z } from "zod";
 import { InputError, UsageError } from "../errors.js";
 import { OciSeccompSchema, profileFromScmp } from "./oci.js";
 import { EPERM, type SeccompProfile } from "./profile.js";
-import { parseWith, scmpAction, scmpArches, scmpSyscall } from "./scmp.js";
+import { parseWith, scmpAction, scmpArches, scmpSyscall, type ReadProfile } from "./scmp.js";
 import { sharedRuleGroups } from "./shared-rules.js";
 
 export const SPO_API_VERSION = "security-profiles-operator.x-k8s.io/v1beta1";
@@ -50,7 +50,7 @@ const SpoSchema = z.strictObject({
   spec: OciSeccompSchema.omit({ defaultErrnoRet: true }),
 });
 
-export function readSpo(text: string, file: string): SeccompProfile {
+export function readSpo(text: string, file: string): ReadProfile {
   let document: unknown;
   try {
     document = parse(text);
