@@ -2,8 +2,9 @@
  * From a policy to a minimal default-deny profile: the allowed calls (narrowed
  * by argument rules), the fallbacks of traced newer calls, the vDSO calls,
  * ENOSYS for probed newer calls that are not allowed, explicit denies last.
- * Every ABI of the profile gets the same rules (where it has the call), so
- * each output format can say exactly what the profile says.
+ * Allows and denies are joined over the policy's ABIs and every ABI of the
+ * profile gets the same rules (where it has the call), so each output format
+ * can say exactly what the profile says.
  */
 import {
   effectiveAllows,
@@ -108,10 +109,11 @@ export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}):
     }
   }
 
-  const denied = (arch: Arch, name: string) => policy.deny[arch]?.[name] !== undefined;
+  // Allows are joined over every ABI, so denies are too: a name denied on one ABI is denied on all.
+  const denied = new Set(Object.values(policy.deny).flatMap((denies) => Object.keys(denies ?? {})));
   const rules: SeccompRule[] = [];
   for (const arch of arches) {
-    const allowed = (name: string) => isSyscall(arch, name) && !denied(arch, name);
+    const allowed = (name: string) => isSyscall(arch, name) && !denied.has(name);
     for (const [name, facts] of calls) {
       if (!allowed(name)) continue;
       const conditionSets = useArgs ? argumentConditions(name, facts) : undefined;

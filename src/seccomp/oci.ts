@@ -4,11 +4,12 @@
  * against the runtime-spec JSON Schema shipped in `schemas/runtime-spec/`;
  * an invalid one is a bug in profilesmith and throws.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { z } from "zod";
 import { withNativeArches } from "./build.js";
 import { parseJson } from "./docker.js";
+import { packageFile } from "./package-files.js";
 import { canonicalProfile, type SeccompProfile } from "./profile.js";
 import {
   archesFromScmp,
@@ -29,20 +30,12 @@ import { expandRuleGroups, sharedRuleGroups } from "./shared-rules.js";
 
 const SCHEMA_FILES = ["defs.json", "defs-linux.json", "config-linux.json"] as const;
 
-/** `schemas/runtime-spec/` of the package, found from this module in `src/` or `dist/src/`. */
-function schemaDir(): URL {
-  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
-    if (existsSync(new URL("package.json", dir))) return new URL("schemas/runtime-spec/", dir);
-  }
-  throw new Error("package.json not found above the seccomp module");
-}
-
 let validator: ValidateFunction | undefined;
 
 function ociSeccompValidator(): ValidateFunction {
   if (validator) return validator;
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const dir = schemaDir();
+  const dir = packageFile("schemas/runtime-spec/");
   for (const file of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as object, file);
   validator = ajv.compile({ $ref: "config-linux.json#/linux/properties/seccomp" });
   return validator;

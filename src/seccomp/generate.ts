@@ -1,0 +1,98 @@
+/**
+ * What `profilesmith seccomp` does, as a library call: traces and allowlists
+ * in, a profile in the chosen format out, with the notes and warnings the
+ * command prints.
+ */
+import type { TraceEvent } from "../events/types.js";
+import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
+import { EMPTY_POLICY, mergeAllPolicies, policyArches, type Policy } from "../policy/model.js";
+import type { Arch } from "../syscalls/arch.js";
+import { buildSeccompProfile, withNativeArches, type BuildOptions } from "./build.js";
+import { emitDocker, parseJson, readDocker, type DockerReadOptions } from "./docker.js";
+import { emitOci, readOci } from "./oci.js";
+import type { SeccompProfile } from "./profile.js";
+import { loadRuntimeBaseline, runtimeBaselinePath, runtimePolicy, type RuntimeName } from "./runtime.js";
+import { hostArch, type ReadProfile } from "./scmp.js";
+import { emitSpo, readSpo } from "./spo.js";
+import { retargetPolicy } from "./translate.js";
+
+export const SECCOMP_FORMATS = ["docker", "oci", "spo"] as const;
+export type SeccompFormat = (typeof SECCOMP_FORMATS)[number];
+
+export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
+
+export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches"> {
+  /** Parsed traces; their calls merge. */
+  readonly traces?: readonly TraceEvents[];
+  readonly allowlists?: readonly Allowlist[];
+  /** The ABIs to filter for, replacing the ones the traces show (their native ABIs are added). */
+  readonly arches?: readonly Arch[];
+  /** The runtime whose own calls after installing the filter are allowed; default `runc`. */
+  readonly runtime?: RuntimeName | "none";
+  readonly format?: SeccompFormat;
+  /** `metadata.name` of the SPO resource; default `profilesmith`. */
+  readonly name?: string;
+}
+
+export interface GeneratedSeccomp {
+  readonly profile: SeccompProfile;
+  /** The profile in the chosen format, ending in a newline. */
+  readonly text: string;
+  readonly notes: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export function formatProfile(profile: SeccompProfile, format: SeccompFormat, name = "profilesmith"): string {
+  switch (format) {
+    case "docker":
+      return emitDocker(profile);
+    case "oci":
+      return emitOci(profile);
+    case "spo":
+      return emitSpo(profile, name);
+  }
+}
+
+/**
+ * Reads a profile in any of the three formats: a SeccompProfile resource, an
+ * OCI config.json, or else Docker's format (which accepts every OCI
+ * `linux.seccomp` object too).
+ */
+export function readSeccompProfile(text: string, file: string, options: DockerReadOptions = {}): ReadProfile {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith("{")) return readSpo(text, file);
+  const json = parseJson(text, file);
+  if (json !== null && typeof json === "object" && "kind" in json) return readSpo(text, file);
+  if (json !== null && typeof json === "object" && "linux" in json) return readOci(text, file);
+  return readDocker(text, file, options);
+}
+
+export async function generateSeccomp(options: GenerateSeccompOptions): Promise<GeneratedSeccomp> {
+  const traced: Policy[] = [];
+  for (const trace of options.traces ?? []) traced.push(await policyFromEvents(trace));
+  const tracePolicy = mergeAllPolicies(traced);
+  const traceArches = policyArches(tracePolicy);
+  const arches = withNativeArches(options.arches ?? (traceArches.length > 0 ? traceArches : [hostArch()]));
+
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const retargeted = retargetPolicy(tracePolicy, arches);
+  notes.push(...retargeted.notes);
+  warnings.push(...retargeted.warnings);
+  const parts = [retargeted.policy, ...(options.allowlists ?? []).map((allowlist) => policyFromAllowlist(allowlist, arches))];
+  const runtime = options.runtime ?? "runc";
+  if (runtime !== "none") {
+    const baseline = runtimePolicy(loadRuntimeBaseline(runtime), runtimeBaselinePath(runtime), arches);
+    notes.push(...baseline.notes);
+    warnings.push(...baseline.warnings);
+    parts.push(baseline.policy);
+  }
+
+  const built = buildSeccompProfile(mergeAllPolicies([EMPTY_POLICY, ...parts]), { ...options, arches });
+  return {
+    profile: built.profile,
+    text: formatProfile(built.profile, options.format ?? "docker", options.name),
+    notes: [...notes, ...built.notes],
+    warnings: [...warnings, ...built.warnings],
+  };
+}
