@@ -46,7 +46,7 @@ const tracePolicies = fc
   .record({
     x86_64: callsOf(X86_64_NAMES),
     x86: fc.option(callsOf(X86_NAMES), { nil: undefined }),
-    denies: fc.uniqueArray(fc.constantFrom(...X86_64_NAMES), { maxLength: 4 }),
+    denies: fc.uniqueArray(fc.constantFrom<string>(...X86_64_NAMES), { maxLength: 4 }),
   })
   .map(({ x86_64, x86, denies }) => ({
     policy: tracePolicy(x86 ? { x86_64, x86 } : { x86_64 }, { x86_64: denies, ...(x86 ? { x86: denies } : {}) }),
