@@ -35,7 +35,54 @@ export type DecodedArgs =
   | { readonly call: "unshare"; readonly flags: number }
   | { readonly call: "personality"; readonly persona: number }
   | { readonly call: "prctl"; readonly option: number }
-  | { readonly call: "kill"; readonly target: number; readonly signal: number };
+  | { readonly call: "kill"; readonly target: number; readonly signal: number }
+  /** open, openat, openat2, creat (`flags` is O_CREAT|O_WRONLY|O_TRUNC for creat). */
+  | { readonly call: "open"; readonly at: PathArg; readonly flags: number; readonly mode: number | undefined }
+  /**
+   * A call on one or more paths (stat, access, unlink, mkdir, rename, link, chdir, …): `paths` in
+   * argument order; `flags` is the call's AT_* / RENAME_* flags argument where it has one.
+   */
+  | { readonly call: "path"; readonly paths: readonly PathArg[]; readonly flags: number | undefined }
+  /** execve, execveat: the program as passed (`flags` is execveat's AT_* flags). */
+  | { readonly call: "execve"; readonly at: PathArg; readonly flags: number | undefined }
+  /**
+   * A call on an open fd whose file later stages care about (fchdir, getdents, flock, fcntl,
+   * ftruncate, fchmod, fchown): `op` is flock's operation or fcntl's command.
+   */
+  | { readonly call: "fd"; readonly fd: FdArg; readonly op: number | undefined }
+  /** mmap, mmap2 (`fd` -1 for anonymous maps). */
+  | { readonly call: "mmap"; readonly prot: number; readonly flags: number; readonly fd: FdArg }
+  /** mprotect, pkey_mprotect. */
+  | { readonly call: "mprotect"; readonly prot: number }
+  /** bind, connect: the socket and the address, as far as strace decoded it. */
+  | { readonly call: "address"; readonly fd: FdArg; readonly address: SocketAddress };
+
+/** An fd argument, and what `-y`/`-yy` printed for it (`/etc/passwd`, `TCP:[…]`), unescaped. */
+export interface FdArg {
+  readonly fd: number;
+  readonly decoration: string | undefined;
+}
+
+/**
+ * A path argument: `path` relative to `dirfd` (AT_FDCWD = -100 for the current directory;
+ * plain path calls have AT_FDCWD). `dirfd.decoration` is the directory `-y` printed for it,
+ * which for AT_FDCWD is the process's cwd.
+ */
+export interface PathArg {
+  readonly dirfd: FdArg;
+  readonly path: string;
+}
+
+/**
+ * A socket address: `family` is the AF_* number; `address` the IP address as text, the
+ * unix socket path (`@name` for the abstract namespace) or undefined when strace did not
+ * decode it; `port` for AF_INET/AF_INET6.
+ */
+export interface SocketAddress {
+  readonly family: number;
+  readonly address: string | undefined;
+  readonly port: number | undefined;
+}
 
 export interface SyscallEvent {
   readonly kind: "syscall";

@@ -1,0 +1,178 @@
+/**
+ * The CLI's way in: strace logs named on the command line (`-` for stdin) read
+ * as one stream of events, with a report of what could not be parsed, and a
+ * refusal of inputs that are not strace logs at all.
+ */
+import { createReadStream } from "node:fs";
+import type { SourcePos, TraceEvent } from "../events/types.js";
+import { InputError } from "../errors.js";
+import type { NativeArch } from "../syscalls/arch.js";
+import type { DecodedKind } from "./decode.js";
+import { pidFromFfName, StraceParser } from "./parser.js";
+import { straceLines } from "./stream.js";
+
+export interface ReadTracesOptions {
+  /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
+  readonly strict: boolean;
+  /** What `-` reads; default process.stdin. */
+  readonly stdin?: AsyncIterable<Uint8Array | string>;
+  readonly native?: NativeArch;
+  readonly decode?: ReadonlySet<DecodedKind>;
+}
+
+export interface UnparsedPlace {
+  readonly pos: SourcePos;
+  readonly reason: string;
+}
+
+export interface TraceReport {
+  readonly lines: number;
+  readonly syscalls: number;
+  readonly unparsed: number;
+  /** The first few unparsed lines (at most FIRST_UNPARSED_SHOWN). */
+  readonly firstUnparsed: readonly UnparsedPlace[];
+}
+
+export interface TraceReading {
+  /** The events of every input, one input after another. Iterate this or `batches`, once. */
+  readonly events: AsyncIterable<TraceEvent>;
+  /** The same events in batches (faster for large traces). */
+  readonly batches: AsyncIterable<readonly TraceEvent[]>;
+  /** The counts so far: complete once the events have been consumed. */
+  report(): TraceReport;
+}
+
+export const STDIN_NAME = "<stdin>";
+const FIRST_UNPARSED_SHOWN = 5;
+/** How much of an input's start is checked for NUL bytes (binary data). */
+const BINARY_CHECK_CHARS = 64 * 1024;
+const SUMMARY_HEADER = /^\s*% time\s+seconds/;
+
+interface FileCounts {
+  lines: number;
+  /** Lines that are neither blank nor unparsed. */
+  understood: number;
+  firstLine: number | undefined;
+}
+
+function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
+  if (path === "-") return options.stdin ?? process.stdin;
+  return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+function readError(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
+  return new InputError(`${file}: cannot read (${why})`);
+}
+
+/** Lines of one input, refusing binary data and `-c` summary tables as they appear. */
+async function* checkedLines(
+  file: string,
+  input: AsyncIterable<Uint8Array | string>,
+  counts: FileCounts,
+): AsyncGenerator<readonly string[], void, undefined> {
+  let checkedChars = 0;
+  try {
+    for await (const lines of straceLines(input)) {
+      for (const line of lines) {
+        counts.lines++;
+        if (counts.firstLine === undefined && line.trim() !== "") {
+          counts.firstLine = counts.lines;
+          if (SUMMARY_HEADER.test(line)) {
+            throw new InputError(
+              "a strace -c summary table, not a trace (record with strace -f -o FILE, without -c)",
+              { file, line: counts.lines },
+            );
+          }
+        }
+        if (checkedChars < BINARY_CHECK_CHARS) {
+          checkedChars += line.length;
+          if (line.includes("\0")) throw new InputError("binary data, not a strace log", { file, line: counts.lines });
+        }
+      }
+      yield lines;
+    }
+  } catch (error) {
+    throw error instanceof InputError ? error : readError(file, error);
+  }
+}
+
+/**
+ * Reads strace logs (`-` is stdin), one after another. A `-ff` file (`NAME.PID`)
+ * gives its pid to its unprefixed lines. Throws InputError (while iterating)
+ * for an unreadable input, binary data, a `-c` summary table, an empty input or
+ * one with no strace line at all, and with `strict` at the first input with an
+ * unparsed line.
+ */
+export function readTraces(paths: readonly string[], options: ReadTracesOptions): TraceReading {
+  let lines = 0;
+  let syscalls = 0;
+  let unparsed = 0;
+  const firstUnparsed: UnparsedPlace[] = [];
+
+  function count(events: readonly TraceEvent[], counts: FileCounts): void {
+    for (const event of events) {
+      if (event.kind === "syscall") syscalls++;
+      else if (event.kind === "unparsed") {
+        unparsed++;
+        if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: event.pos, reason: event.reason });
+      }
+      if (event.kind !== "unparsed") counts.understood++;
+    }
+  }
+
+  async function* readOne(path: string): AsyncGenerator<readonly TraceEvent[], void, undefined> {
+    const file = path === "-" ? STDIN_NAME : path;
+    const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
+    const unparsedBefore = unparsed;
+    const parser = new StraceParser({
+      file,
+      native: options.native,
+      pid: path === "-" ? undefined : pidFromFfName(path),
+      decode: options.decode,
+    });
+    let lineNo = 0;
+    for await (const batch of checkedLines(file, readInput(path, options), counts)) {
+      const out: TraceEvent[] = [];
+      for (const line of batch) parser.line(line, ++lineNo, out);
+      count(out, counts);
+      if (out.length > 0) yield out;
+    }
+    const out: TraceEvent[] = [];
+    parser.end(out);
+    count(out, counts);
+    lines += counts.lines;
+    if (counts.firstLine === undefined) throw new InputError(`${file}: empty, not a strace log`);
+    if (counts.understood === 0) {
+      throw new InputError("not a strace log (no line of it reads as strace output)", { file, line: counts.firstLine });
+    }
+    const first = firstUnparsed[0];
+    if (options.strict && unparsed > unparsedBefore && first !== undefined) {
+      throw new InputError(`${first.reason} (--strict: ${unparsed} line(s) not understood)`, first.pos);
+    }
+    if (out.length > 0) yield out;
+  }
+
+  async function* batches(): AsyncGenerator<readonly TraceEvent[], void, undefined> {
+    for (const path of paths) yield* readOne(path);
+  }
+
+  async function* events(): AsyncGenerator<TraceEvent, void, undefined> {
+    for await (const batch of batches()) yield* batch;
+  }
+
+  return {
+    events: events(),
+    batches: batches(),
+    report: () => ({ lines, syscalls, unparsed, firstUnparsed: [...firstUnparsed] }),
+  };
+}
+
+/** The warning the CLI prints when lines were not understood (and not --strict), or undefined. */
+export function unparsedWarning(report: TraceReport): string | undefined {
+  if (report.unparsed === 0) return undefined;
+  const places = report.firstUnparsed.map((u) => `${u.pos.file}:${u.pos.line} (${u.reason})`).join(", ");
+  const more = report.unparsed > report.firstUnparsed.length ? ", …" : "";
+  return `warning: ${report.unparsed} line(s) not understood as strace output and skipped: ${places}${more}; --strict makes this an error`;
+}

@@ -1,0 +1,117 @@
+/**
+ * Character-level scanning of strace's argument syntax: quoted strings, nested
+ * `(…)`/`[…]`/`{…}`, `/* comments *\/` and `-y` decorations (`3</etc/passwd>`,
+ * `3<TCP:[127.0.0.1:80->127.0.0.1:5000]>`, `0</dev/pts/0<char 136:0>>`).
+ * Every function returns an index; none allocates or throws.
+ */
+
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c;
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** Index just past the closing quote of the string opening at `start`, or text.length. */
+export function skipString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  return text.length;
+}
+
+/** Index just past the `*\/` closing the comment opening at `start`, or text.length. */
+function skipComment(text: string, start: number): number {
+  const end = text.indexOf("*/", start + 2);
+  return end < 0 ? text.length : end + 2;
+}
+
+/**
+ * Index just past the `>` closing the decoration opening at `start` (a `<`).
+ * Paths escape `<` and `>` (`\74`, `\76`), so a bare `<` nests (`-yy` device
+ * decorations); socket decorations (`TCP:[a->b]`) hold `>` inside brackets.
+ */
+export function skipDecoration(text: string, start: number): number {
+  const isPath = text.charCodeAt(start + 1) === SLASH;
+  let depth = 0;
+  let brackets = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (!isPath && c === QUOTE) i = skipString(text, i) - 1;
+    else if (!isPath && c === OPEN_BRACKET) brackets++;
+    else if (!isPath && c === CLOSE_BRACKET) brackets--;
+    else if (brackets > 0) continue;
+    else if (c === LT) depth++;
+    else if (c === GT && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/** Whether `<` at `i` opens a decoration: it follows an fd (`3<`, `AT_FDCWD<`). */
+function opensDecoration(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const c = text.charCodeAt(i - 1);
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/**
+ * Skips one syntactic unit at `i` (string, comment, decoration) and returns the
+ * index after it, or returns `i` when the character there is ordinary.
+ */
+function skipUnit(text: string, i: number, c: number): number {
+  if (c === QUOTE) return skipString(text, i);
+  if (c === SLASH && text.charCodeAt(i + 1) === STAR) return skipComment(text, i);
+  if (c === LT && opensDecoration(text, i)) return skipDecoration(text, i);
+  return i;
+}
+
+/**
+ * The index of the `)` that closes an argument list, scanning from `start` with
+ * `depth` brackets already open (1 just after `name(`, 1 after `<... resumed>`),
+ * or -1 when the line ends first.
+ */
+export function findCloseParen(text: string, start: number, depth = 1): number {
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
+    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      if (--depth === 0) return c === CLOSE_PAREN ? i : -1;
+    } else {
+      const next = skipUnit(text, i, c);
+      if (next !== i) i = next - 1;
+    }
+  }
+  return -1;
+}
+
+/** Splits an argument list (or a struct's fields) at its top-level commas, trimmed. */
+export function splitArgs(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
+    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
+    else if (c === COMMA && depth === 0) {
+      args.push(text.slice(from, i).trim());
+      from = i + 1;
+    } else {
+      const next = skipUnit(text, i, c);
+      if (next !== i) i = next - 1;
+    }
+  }
+  const last = text.slice(from).trim();
+  if (last !== "" || args.length > 0) args.push(last);
+  return args;
+}
