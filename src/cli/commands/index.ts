@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { seccompCommand } from "./seccomp.js";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [seccompCommand];

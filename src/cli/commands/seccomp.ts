@@ -1,0 +1,125 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../../errors.js";
+import { readTraces, unparsedWarning } from "../../parse/index.js";
+import { loadAllowlist } from "../../policy/index.js";
+import {
+  DEFAULT_ACTIONS,
+  generateSeccomp,
+  RUNTIMES,
+  SECCOMP_FORMATS,
+  type DefaultAction,
+  type RuntimeName,
+  type SeccompFormat,
+} from "../../seccomp/index.js";
+import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
+import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
+import { writeOutput } from "../output.js";
+
+const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
+
+Generate a minimal default-deny seccomp profile from strace logs and allowlists.
+TRACE is a file written by strace (-f, -ff, -o; any of -tt, -T, -y, -X raw, ...);
+"-" reads standard input. Several traces (and the files of one -ff run) merge.
+
+Options:
+  -o, --output FILE         write the profile to FILE (atomically) instead of stdout
+      --allow FILE          an allowlist (YAML or JSON) to merge; repeatable
+      --arch ARCH           filter for ARCH instead of the ABIs the traces show;
+                            repeatable (${ARCHES.join(", ")})
+      --runtime NAME        also allow what the container runtime does after it installs
+                            the filter: ${[...RUNTIMES, "none"].join(", ")} (default runc)
+      --format FORMAT       docker (default: docker/podman/kubelet), oci (config.json
+                            linux.seccomp) or spo (Security Profiles Operator SeccompProfile)
+      --name NAME           metadata.name of the spo resource (default profilesmith)
+      --default-action ACT  what every other call gets: ${DEFAULT_ACTIONS.join(", ")}
+                            (default errno: EPERM)
+      --no-args             no argument rules (socket families, clone/unshare namespaces,
+                            personality values)
+      --no-vdso             do not allow the calls the vDSO hides from strace
+                            (clock_gettime, gettimeofday, time, getcpu, clock_getres)
+      --strict              fail on trace lines that cannot be parsed (default: warn)
+  -h, --help                show this help
+
+Examples:
+  strace -f -o app.strace ./app && profilesmith seccomp app.strace -o app.json
+  docker run --security-opt seccomp=app.json IMAGE
+  profilesmith seccomp trace.* --allow extra.yaml --runtime crun --format oci
+  profilesmith seccomp app.strace --arch aarch64 --format spo --name my-app > app.yaml
+  strace -f ./app 2>&1 >/dev/null | profilesmith seccomp - --no-vdso
+
+Exit codes: 0 success, 2 usage or input error (nothing is written).
+`;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} "${value}" is not one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function parseArches(values: readonly string[] | undefined): Arch[] | undefined {
+  if (values === undefined) return undefined;
+  return values.map((value) => {
+    if (!isArch(value)) throw new UsageError(`--arch "${value}" is not one of ${ARCHES.join(", ")}`);
+    return value;
+  });
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        output: { type: "string", short: "o" },
+        allow: { type: "string", multiple: true },
+        arch: { type: "string", multiple: true },
+        runtime: { type: "string" },
+        format: { type: "string" },
+        name: { type: "string" },
+        "default-action": { type: "string" },
+        "no-args": { type: "boolean" },
+        "no-vdso": { type: "boolean" },
+        strict: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandLine(argv);
+  const format = oneOf<SeccompFormat>("format", values.format, SECCOMP_FORMATS) ?? "docker";
+  if (values.name !== undefined && format !== "spo") throw new UsageError("--name only applies to --format spo");
+  const options = {
+    arches: parseArches(values.arch),
+    runtime: oneOf<RuntimeName | "none">("runtime", values.runtime, [...RUNTIMES, "none"]),
+    defaultAction: oneOf<DefaultAction>("default-action", values["default-action"], DEFAULT_ACTIONS),
+    args: !values["no-args"],
+    vdso: !values["no-vdso"],
+    format,
+    name: values.name,
+  };
+  if (positionals.length === 0 && (values.allow ?? []).length === 0) {
+    throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
+  }
+  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
+  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
+  const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
+  const unparsed = unparsedWarning(reading.report());
+  if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${unparsed}\n`);
+  for (const warning of generated.warnings) io.stderr.write(`profilesmith seccomp: warning: ${warning}\n`);
+  for (const note of generated.notes) io.stderr.write(`profilesmith seccomp: note: ${note}\n`);
+  await writeOutput(generated.text, values.output, io);
+  return EXIT.ok;
+}
+
+export const seccompCommand: Command = {
+  name: "seccomp",
+  summary: "generate a minimal default-deny seccomp profile (Docker, OCI or SPO format)",
+  help: HELP,
+  run,
+};
