@@ -101,6 +101,21 @@ describe("profilesmith seccomp", () => {
     expect(readdirSync(dir)).toEqual(["app.strace"]);
   });
 
+  it("merges allowlists: their allows and rules add, their denies win over the trace", async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, "extra.yaml"),
+      "version: 1\nseccomp:\n  allow: [getrandom]\n  deny: [socket]\n  rules: [{ names: [personality], args: [{ index: 0, op: EQ, value: 8 }] }]\n",
+    );
+    const { code, out } = await run(["seccomp", join(dir, "app.strace"), "--allow", join(dir, "extra.yaml"), "--runtime", "none"]);
+    expect(code).toBe(0);
+    const { profile } = readSeccompProfile(out, "out.json");
+    expect(evaluate(profile, "x86_64", "getrandom")).toEqual({ action: "allow" });
+    expect(evaluate(profile, "x86_64", "socket", [2])).toEqual({ action: "errno", errno: 1 });
+    expect(evaluate(profile, "x86_64", "personality", [8])).toEqual({ action: "allow" });
+    expect(evaluate(profile, "x86_64", "personality", [0])).toEqual({ action: "errno", errno: 1 });
+  });
+
   it("warns about lines it cannot parse, and fails on them with --strict", async () => {
     const dir = workdir();
     writeFileSync(join(dir, "odd.strace"), `${TRACE}this is not strace output\n`);
