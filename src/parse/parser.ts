@@ -45,11 +45,6 @@ interface PendingCall {
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
 const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
 
-/** The args of a split call: the `<unfinished ...>` part's trailing space dropped, the resumed part appended. */
-function joinArgs(start: string, rest: string): string {
-  return start.endsWith(" ") ? start.slice(0, -1) + rest : start + rest;
-}
-
 export class StraceParser {
   private readonly native: NativeArch;
   private readonly defaultPid: number;
@@ -126,7 +121,7 @@ export class StraceParser {
         this.pending.delete(pid);
         // A resumed call whose start is not in the trace (strace attached mid-call) still counts, here.
         const call = started ?? { name: line.name, nr: line.nr, arch: this.archFor(pid), args: "", pos, text };
-        const joined = { ...call, args: joinArgs(call.args, line.args) };
+        const joined = { ...call, args: call.args + line.args };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
         else out.push(this.event(pid, { ...joined, movedFrom: undefined }, line.result));
         return;
