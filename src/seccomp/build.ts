@@ -16,7 +16,7 @@ import {
   type Policy,
 } from "../policy/model.js";
 import { InputError } from "../errors.js";
-import { ARCH_INFO, ARCHES, type Arch } from "../syscalls/arch.js";
+import type { Arch } from "../syscalls/arch.js";
 import { isSyscall } from "../syscalls/index.js";
 import { argumentConditions, isNarrowed } from "./arg-rules.js";
 import { FALLBACKS } from "./fallbacks.js";
@@ -31,6 +31,7 @@ import {
   type SeccompProfile,
   type SeccompRule,
   type Verdict,
+  withNativeArches,
 } from "./profile.js";
 import { VDSO_CALLS } from "./vdso.js";
 
@@ -55,14 +56,6 @@ export interface BuiltProfile {
 
 export function defaultVerdict(action: DefaultAction): Verdict {
   return action === "errno" ? errnoVerdict(EPERM) : { action };
-}
-
-/**
- * `arches` with the native ABI of each added: libseccomp always filters the
- * host's native ABI, and the runtime itself execs the workload through it.
- */
-export function withNativeArches(arches: readonly Arch[]): Arch[] {
-  return ARCHES.filter((arch) => arches.some((given) => given === arch || ARCH_INFO[given].native === arch));
 }
 
 /** Name → argument facts, joined over every ABI of the policy, denies applied per ABI. */

@@ -9,8 +9,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
-import { withNativeArches } from "./build.js";
-import { canonicalProfile, ruleShapeKey, type SeccompProfile, type SeccompRule } from "./profile.js";
+import { canonicalProfile, ruleShapeKey, withNativeArches, type SeccompProfile, type SeccompRule } from "./profile.js";
 import {
   archesFromScmp,
   conditionSetsFromScmp,

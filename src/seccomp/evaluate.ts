@@ -5,6 +5,11 @@
  * action wins (two errno rules: the lower errno, so the answer is
  * deterministic); no match gives the default; an ABI outside the filter gets
  * the bad-arch action.
+ *
+ * Not modelled: runc also answers ENOSYS, not the default action, for syscall
+ * numbers above the highest one the profile names on that ABI (its
+ * patchbpf stub), and runc and crun drop rules naming calls their libseccomp
+ * does not know (see libseccomp.ts).
  */
 import type { Arch } from "../syscalls/arch.js";
 import {

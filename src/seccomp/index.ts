@@ -1,6 +1,6 @@
 export * from "./profile.js";
 export { evaluate, conditionHolds } from "./evaluate.js";
-export { buildSeccompProfile, defaultVerdict, withNativeArches, type BuildOptions, type BuiltProfile } from "./build.js";
+export { buildSeccompProfile, defaultVerdict, type BuildOptions, type BuiltProfile } from "./build.js";
 export { argumentConditions, CLONE_NAMESPACE_MASK, UNSHARE_NAMESPACE_MASK } from "./arg-rules.js";
 export { FALLBACKS, type Fallback } from "./fallbacks.js";
 export { VDSO_CALLS, type VdsoCall } from "./vdso.js";

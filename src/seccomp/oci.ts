@@ -7,10 +7,9 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { z } from "zod";
-import { withNativeArches } from "./build.js";
 import { parseJson } from "./docker.js";
 import { packageFile } from "./package-files.js";
-import { canonicalProfile, type SeccompProfile } from "./profile.js";
+import { canonicalProfile, withNativeArches, type SeccompProfile } from "./profile.js";
 import {
   archesFromScmp,
   conditionSetsFromScmp,

@@ -4,7 +4,7 @@
  * and per syscall, so each format's grouping is the emitter's business.
  */
 import type { ArgCondition } from "../policy/model.js";
-import { ARCHES, type Arch } from "../syscalls/arch.js";
+import { ARCH_INFO, ARCHES, type Arch } from "../syscalls/arch.js";
 
 export type { ArgCondition, ArgOp } from "../policy/model.js";
 
@@ -128,4 +128,12 @@ export function canonicalProfile(profile: SeccompProfile): SeccompProfile {
     arches,
     rules: rules.filter((rule, i) => i === 0 || compareRules(rules[i - 1] as SeccompRule, rule) !== 0),
   };
+}
+
+/**
+ * `arches` with the native ABI of each added: libseccomp always filters the
+ * host's native ABI, and the runtime itself execs the workload through it.
+ */
+export function withNativeArches(arches: readonly Arch[]): Arch[] {
+  return ARCHES.filter((arch) => arches.some((given) => given === arch || ARCH_INFO[given].native === arch));
 }
