@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { writeBundle, type ContainerSpec, type Runtime } from "./bundle.js";
+
+export interface ContainerResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export interface RunOptions {
+  /** A host command the runtime runs under, e.g. `strace -f -o FILE`. */
+  readonly wrap?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * crun refuses this host's hybrid cgroup layout, so it runs in a private mount
+ * namespace whose /sys/fs/cgroup is a pure cgroup2 mount.
+ */
+const CGROUP2_VIEW =
+  'umount -R /sys/fs/cgroup 2>/dev/null; mount -t cgroup2 none /sys/fs/cgroup && exec "$@"';
+
+function runtimeCommand(runtime: Runtime, args: readonly string[]): string[] {
+  if (runtime === "runc") return ["runc", ...args];
+  return ["unshare", "-m", "sh", "-c", CGROUP2_VIEW, "sh", "crun", ...args];
+}
+
+function exec(command: readonly string[], timeoutMs: number): Promise<ContainerResult> {
+  return new Promise((resolve, reject) => {
+    const [file, ...args] = command as [string, ...string[]];
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(stdout).toString(),
+        stderr: Buffer.concat(stderr).toString() + (signal ? `\n(killed by ${signal} after ${timeoutMs} ms)` : ""),
+        exitCode: code ?? 128,
+      });
+    });
+  });
+}
+
+/** Runs `spec` to completion under a unique container id, then deletes the container and its bundle. */
+export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<ContainerResult> {
+  const bundle = writeBundle(spec);
+  const id = `profilesmith-${process.pid}-${randomBytes(6).toString("hex")}`;
+  try {
+    const run = runtimeCommand(spec.runtime, ["run", "--bundle", bundle, id]);
+    return await exec([...(options.wrap ?? []), ...run], options.timeoutMs ?? 60_000);
+  } finally {
+    await exec(runtimeCommand(spec.runtime, ["delete", "-f", id]), 30_000);
+    rmSync(bundle, { recursive: true, force: true });
+  }
+}
