@@ -11,12 +11,12 @@
  * patchbpf stub), and runc and crun drop rules naming calls their libseccomp
  * does not know (see libseccomp.ts).
  */
+import type { ArgCondition } from "../policy/model.js";
 import type { Arch } from "../syscalls/arch.js";
 import {
   ACTIONS_BY_STRICTNESS,
   BAD_ARCH_VERDICT,
   sameVerdict,
-  type ArgCondition,
   type SeccompProfile,
   type Verdict,
 } from "./profile.js";

@@ -6,8 +6,6 @@
 import type { ArgCondition } from "../policy/model.js";
 import { ARCH_INFO, ARCHES, type Arch } from "../syscalls/arch.js";
 
-export type { ArgCondition, ArgOp } from "../policy/model.js";
-
 /**
  * What the filter does with a call. `errno` fails the call with `errno`;
  * `trace` hands it to a ptracer with `data` as the event message.

@@ -4,11 +4,12 @@
  * runtime-spec that Docker's and the Security Profiles Operator's formats
  * extend. Reading checks what runc and moby check, with zod.
  */
+import type { ArgCondition } from "../policy/model.js";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { archFromScmp, ARCH_INFO, ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { isSyscall } from "../syscalls/index.js";
-import { EPERM, type Action, type ArgCondition, type SeccompProfile, type Verdict } from "./profile.js";
+import { EPERM, type Action, type SeccompProfile, type Verdict } from "./profile.js";
 import type { RuleGroup } from "./shared-rules.js";
 
 const ACTION_NAMES = {

@@ -5,13 +5,13 @@
  * profile's per-ABI rules into such a list, refusing when the ABIs' rules
  * differ in a way one list cannot say.
  */
+import type { ArgCondition } from "../policy/model.js";
 import { UsageError } from "../errors.js";
 import { isSyscall } from "../syscalls/index.js";
 import type { Arch } from "../syscalls/arch.js";
 import {
   ACTIONS_BY_STRICTNESS,
   ruleShapeKey,
-  type ArgCondition,
   type SeccompProfile,
   type SeccompRule,
   type Verdict,
