@@ -58,7 +58,7 @@ export function defaultVerdict(action: DefaultAction): Verdict {
   return action === "errno" ? errnoVerdict(EPERM) : { action };
 }
 
-/** Name → argument facts, joined over every ABI of the policy, denies applied per ABI. */
+/** Name → argument facts, joined over every ABI of the policy (each ABI's denies already applied). */
 function grantedCalls(policy: Policy): { calls: Map<string, ArgFacts>; rules: ArgRule[] } {
   const calls = new Map<string, ArgFacts>();
   const rules: ArgRule[] = [];
@@ -75,13 +75,9 @@ function grantedCalls(policy: Policy): { calls: Map<string, ArgFacts>; rules: Ar
 
 const NO_VALUES_SEEN: ArgFacts = { "0": [] };
 
-export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}): BuiltProfile {
-  const arches = withNativeArches(options.arches ?? policyArches(policy));
-  const useArgs = options.args ?? true;
+/** Adds the older fallback of every granted newer call; returns a note for each. */
+function grantFallbacks(calls: Map<string, ArgFacts>, arches: readonly Arch[]): string[] {
   const notes: string[] = [];
-  const warnings: string[] = [];
-  const { calls, rules: allowlistRules } = grantedCalls(policy);
-
   for (const fallback of FALLBACKS) {
     if (!calls.has(fallback.newer)) continue;
     for (const older of fallback.older) {
@@ -91,47 +87,61 @@ export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}):
       notes.push(`${older}: allowed as the fallback of traced ${fallback.newer} (${fallback.why})`);
     }
   }
+  return notes;
+}
+
+/** The rules of one ABI: allows narrowed by argument rules, allowlist rules, ENOSYS for probed calls not allowed. */
+function rulesFor(
+  arch: Arch,
+  calls: ReadonlyMap<string, ArgFacts>,
+  allowlistRules: readonly ArgRule[],
+  denied: ReadonlySet<string>,
+  useArgs: boolean,
+): SeccompRule[] {
+  const allowed = (name: string) => isSyscall(arch, name) && !denied.has(name) && calls.has(name);
+  const conditionsOf = (name: string) => (useArgs ? argumentConditions(name, calls.get(name) ?? {}) : undefined);
+  const rules: SeccompRule[] = [];
+  for (const name of calls.keys()) {
+    if (!allowed(name)) continue;
+    for (const args of conditionsOf(name) ?? [[]]) rules.push({ arch, name, verdict: ALLOW, args });
+  }
+  for (const rule of allowlistRules) {
+    const unconditional = allowed(rule.name) && conditionsOf(rule.name) === undefined;
+    if (isSyscall(arch, rule.name) && !denied.has(rule.name) && !unconditional) {
+      rules.push({ arch, name: rule.name, verdict: ALLOW, args: singleConditionPerIndex(rule) });
+    }
+  }
+  for (const fallback of FALLBACKS) {
+    if (isSyscall(arch, fallback.newer) && !allowed(fallback.newer)) {
+      rules.push({ arch, name: fallback.newer, verdict: errnoVerdict(ENOSYS), args: [] });
+    }
+  }
+  return rules;
+}
+
+export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}): BuiltProfile {
+  const arches = withNativeArches(options.arches ?? policyArches(policy));
+  const useArgs = options.args ?? true;
+  const { calls, rules: allowlistRules } = grantedCalls(policy);
+
+  const notes = grantFallbacks(calls, arches);
   if (useArgs && calls.delete("clone3")) {
     notes.push("clone3: answered ENOSYS because its flags cannot be filtered; glibc falls back to the filtered clone");
   }
   if (options.vdso ?? true) {
-    for (const arch of arches) {
-      for (const call of VDSO_CALLS[arch]) {
-        if (!calls.has(call.name)) calls.set(call.name, {});
-      }
+    for (const call of arches.flatMap((arch) => VDSO_CALLS[arch])) {
+      if (!calls.has(call.name)) calls.set(call.name, {});
     }
   }
-
   // Allows are joined over every ABI, so denies are too: a name denied on one ABI is denied on all.
   const denied = new Set(Object.values(policy.deny).flatMap((denies) => Object.keys(denies ?? {})));
-  const rules: SeccompRule[] = [];
-  for (const arch of arches) {
-    const allowed = (name: string) => isSyscall(arch, name) && !denied.has(name);
-    for (const [name, facts] of calls) {
-      if (!allowed(name)) continue;
-      const conditionSets = useArgs ? argumentConditions(name, facts) : undefined;
-      for (const args of conditionSets ?? [[]]) rules.push({ arch, name, verdict: ALLOW, args });
-    }
-    for (const rule of allowlistRules) {
-      const unconditional = calls.has(rule.name) && (!useArgs || argumentConditions(rule.name, calls.get(rule.name) ?? {}) === undefined);
-      if (allowed(rule.name) && !unconditional) {
-        rules.push({ arch, name: rule.name, verdict: ALLOW, args: singleConditionPerIndex(rule) });
-      }
-    }
-    for (const fallback of FALLBACKS) {
-      if (isSyscall(arch, fallback.newer) && !(calls.has(fallback.newer) && allowed(fallback.newer))) {
-        rules.push({ arch, name: fallback.newer, verdict: errnoVerdict(ENOSYS), args: [] });
-      }
-    }
-  }
 
   const profile = canonicalProfile({
     defaultVerdict: defaultVerdict(options.defaultAction ?? "errno"),
     arches,
-    rules,
+    rules: arches.flatMap((arch) => rulesFor(arch, calls, allowlistRules, denied, useArgs)),
   });
-  warnings.push(...libseccompWarnings(profile));
-  return { profile, notes: [...new Set(notes)].sort(), warnings };
+  return { profile, notes: [...new Set(notes)].sort(), warnings: libseccompWarnings(profile) };
 }
 
 /** libseccomp ANDs the conditions of a rule, but runc turns two on one argument into separate rules (OR). */
