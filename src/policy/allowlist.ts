@@ -79,7 +79,8 @@ function locate(doc: Document, data: unknown, issue: z.core.$ZodIssue): Located 
 export function parseAllowlist(text: string, file: string): Allowlist {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const syntaxError = doc.errors[0];
+  // Warnings (an unknown tag, say) would change what the file means: refuse them too.
+  const syntaxError = doc.errors[0] ?? doc.warnings[0];
   if (syntaxError) {
     const line = lineCounter.linePos(syntaxError.pos[0]).line;
     throw new InputError(syntaxError.message.split("\n")[0] ?? "invalid YAML", { file, line });

@@ -242,7 +242,7 @@ export function mergePolicies(a: Policy, b: Policy): Policy {
 
 /** Merges any number of policies; no policies give the empty policy. */
 export function mergeAllPolicies(policies: Iterable<Policy>): Policy {
-  let merged = mergePolicies(EMPTY_POLICY, EMPTY_POLICY);
+  let merged: Policy = { allow: {}, deny: {} };
   for (const policy of policies) merged = mergePolicies(merged, policy);
   return merged;
 }

@@ -63,6 +63,7 @@ describe("parseAllowlist", () => {
     ["an unknown perm", "version: 1\napparmor:\n  files:\n    - path: /bin/sh\n      perms: rz\n", 'nginx.yaml:5: apparmor.files[0].perms: "rz" is not an AppArmor file permission set'],
     ["a relative path", "version: 1\napparmor:\n  exec: [usr/bin/id]\n", "nginx.yaml:3: apparmor.exec[0]: must be an absolute path or start with an AppArmor variable (@{...})"],
     ["a YAML syntax error", "version: 1\nseccomp: [\n", "nginx.yaml:3:"],
+    ["an unknown tag", "version: 1\nseccomp:\n  allow: [!syscall read]\n", "nginx.yaml:3: Unresolved tag: !syscall"],
     ["a duplicate key", "version: 1\nversion: 1\n", "nginx.yaml:2: Map keys must be unique"],
   ])("rejects %s with file, line and field", (_, text, message) => {
     expect(parseError(text)).toContain(message);

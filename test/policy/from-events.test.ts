@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DecodedArgs, SyscallEvent, TraceEvent } from "../../src/events/types.js";
 import type { Arch } from "../../src/syscalls/arch.js";
-import { policyFromEvents } from "../../src/policy/index.js";
+import { mergePolicies, policyFromEvents } from "../../src/policy/index.js";
 
 function call(
   name: string,
@@ -101,5 +102,32 @@ describe("policyFromEvents", () => {
     const events = [call("read", { pid: 3 }), call("write", { pid: 1, file: "b" }), call("read", { pid: 1, arch: "x86" })];
     const forward = JSON.stringify(await policyFromEvents(events));
     expect(JSON.stringify(await policyFromEvents([...events].reverse()))).toBe(forward);
+  });
+
+  const arbitraryCall = (file: string) =>
+    fc
+      .record({
+        name: fc.constantFrom("read", "socket", "clone"),
+        pid: fc.nat(3),
+        arch: fc.constantFrom<Arch>("x86_64", "x86"),
+        domain: fc.option(fc.nat(3), { nil: undefined }),
+      })
+      .map(({ name, pid, arch, domain }) =>
+        call(name, {
+          pid,
+          arch,
+          file,
+          decoded: name === "socket" && domain !== undefined ? { call: "socket", domain, type: 1, protocol: 0 } : undefined,
+        }),
+      );
+
+  it("of two traces is the merge of each trace's policy, in any order", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryCall("a")), fc.array(arbitraryCall("b")), async (a, b) => {
+        const whole = JSON.stringify(await policyFromEvents([...b, ...a]));
+        const merged = JSON.stringify(mergePolicies(await policyFromEvents(a), await policyFromEvents(b)));
+        expect(whole).toBe(merged);
+      }),
+    );
   });
 });
