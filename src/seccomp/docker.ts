@@ -25,7 +25,7 @@ import {
   unknownNameWarnings,
   verdictFromScmp,
 } from "./scmp.js";
-import { expandRuleGroups, sharedRuleGroups, type RuleGroup } from "./shared-rules.js";
+import { expandRuleGroups, sharedRuleGroups } from "./shared-rules.js";
 
 /** moby's names for the hosts a rule's `includes.arches` selects (Go's GOARCH). */
 const DOCKER_ARCH_NAMES: Readonly<Record<NativeArch, string>> = { x86_64: "amd64", aarch64: "arm64" };
@@ -38,31 +38,39 @@ function family(profile: SeccompProfile, native: NativeArch): Arch[] {
   return profile.arches.filter((arch) => ARCH_INFO[arch].native === native);
 }
 
-/** Each family's rule list, merged: a group all families share has no `includes`. */
+/** Groups `items` by `key`, in first-seen order. */
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Each family's rule list, merged into one: a rule for a name every family
+ * has the same way carries no `includes`, any other `includes.arches` with
+ * the families it is for.
+ */
 function dockerSyscalls(profile: SeccompProfile): object[] {
   const natives = nativeArches(profile);
-  const byKey = new Map<string, { group: RuleGroup; natives: NativeArch[] }>();
-  for (const native of natives) {
-    for (const group of sharedRuleGroups(profile, family(profile, native), "Docker")) {
-      for (const name of group.names) {
-        const key = `${ruleShapeKey(group)} ${name}`;
-        const entry = byKey.get(key) ?? { group: { ...group, names: [name] }, natives: [] };
-        entry.natives.push(native);
-        byKey.set(key, entry);
-      }
-    }
-  }
-  const regrouped = new Map<string, { group: RuleGroup; natives: NativeArch[] }>();
-  for (const { group, natives: where } of byKey.values()) {
-    const key = `${ruleShapeKey(group)} ${where.join(",")}`;
-    const seen = regrouped.get(key);
-    regrouped.set(key, seen ? { group: { ...seen.group, names: [...seen.group.names, ...group.names] }, natives: where } : { group, natives: where });
-  }
-  return [...regrouped.values()]
-    .sort((a, b) => b.natives.length - a.natives.length)
-    .flatMap(({ group, natives: where }) => {
-      const rule = scmpSyscall({ ...group, names: [...group.names].sort() });
-      return where.length === natives.length ? [rule] : [{ ...rule, includes: { arches: where.map((n) => DOCKER_ARCH_NAMES[n]) } }];
+  const perFamily = natives.flatMap((native) =>
+    sharedRuleGroups(profile, family(profile, native), "Docker").flatMap((group) =>
+      group.names.map((name) => ({ native, name, group })),
+    ),
+  );
+  const byRule = groupBy(perFamily, ({ name, group }) => `${ruleShapeKey(group)} ${name}`).map((entries) => ({
+    ...(entries[0] as (typeof entries)[number]),
+    natives: entries.map((entry) => entry.native),
+  }));
+  return groupBy(byRule, ({ group, natives: where }) => `${ruleShapeKey(group)} ${where.join(",")}`)
+    .sort((a, b) => (b[0]?.natives.length ?? 0) - (a[0]?.natives.length ?? 0))
+    .map((rules) => {
+      const { group, natives: where } = rules[0] as (typeof rules)[number];
+      const rule = scmpSyscall({ ...group, names: rules.map((r) => r.name).sort() });
+      return where.length === natives.length ? rule : { ...rule, includes: { arches: where.map((n) => DOCKER_ARCH_NAMES[n]) } };
     });
 }
 

@@ -24,8 +24,10 @@ TRACE is a file written by strace (-f, -ff, -o; any of -tt, -T, -y, -X raw, ...)
 Options:
   -o, --output FILE         write the profile to FILE (atomically) instead of stdout
       --allow FILE          an allowlist (YAML or JSON) to merge; repeatable
-      --arch ARCH           filter for ARCH instead of the ABIs the traces show;
-                            repeatable (${ARCHES.join(", ")})
+      --arch ARCH           filter for ARCH instead of the ABIs the traces show (without
+                            traces: this host's); repeatable (${ARCHES.join(", ")}). The native
+                            ABI of a compat ABI is always added; an aarch64 profile can be
+                            made from x86_64 traces (each translated call is noted)
       --runtime NAME        also allow what the container runtime does after it installs
                             the filter: ${[...RUNTIMES, "none"].join(", ")} (default runc)
       --format FORMAT       docker (default: docker/podman/kubelet), oci (config.json
