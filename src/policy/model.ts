@@ -56,8 +56,11 @@ export const SyscallAllowSchema = z.strictObject({
 });
 export type SyscallAllow = z.infer<typeof SyscallAllowSchema>;
 
-/** libseccomp's argument comparison operators (Docker's `SCMP_CMP_*` without the prefix). */
-export const ARG_OPS = ["EQ", "NE", "LT", "LE", "GT", "GE", "MASKED_EQ"] as const;
+/** libseccomp's comparisons of an argument with one value (Docker's `SCMP_CMP_*` without the prefix). */
+const ValueOpSchema = z.enum(["EQ", "NE", "LT", "LE", "GT", "GE"]);
+
+/** Every libseccomp argument operator: the value comparisons and MASKED_EQ. */
+export const ARG_OPS = [...ValueOpSchema.options, "MASKED_EQ"] as const;
 export type ArgOp = (typeof ARG_OPS)[number];
 
 const ArgValueSchema = z.number().int().nonnegative();
@@ -70,7 +73,7 @@ const ArgPositionSchema = z.number().int().min(0).max(5);
 export const ArgConditionSchema = z.discriminatedUnion("op", [
   z.strictObject({
     index: ArgPositionSchema,
-    op: z.enum(["EQ", "NE", "LT", "LE", "GT", "GE"]),
+    op: ValueOpSchema,
     value: ArgValueSchema,
   }),
   z.strictObject({
