@@ -46,6 +46,11 @@ describe.skipIf(requireAppArmorVm("AppArmor VM", "runc").length)("an AppArmor ke
     expect(await vm.run("echo out; echo err >&2; exit 3")).toEqual({ stdout: "out\n", stderr: "err\n", exitCode: 3 });
   });
 
+  it("shares files written on the host with the jobs", async () => {
+    const path = vm.putFile("inputs/greeting.txt", "hello\n");
+    expect(await vm.run(`cat ${path}`)).toEqual({ stdout: "hello\n", stderr: "", exitCode: 0 });
+  });
+
   it("lets the confined program read the file its profile allows", async () => {
     const result = await vm.run(`${CONFINED} cat ${ALLOWED_FILE}`);
     expect(result).toEqual({ stdout: readFileSync(ALLOWED_FILE, "utf8"), stderr: "", exitCode: 0 });
@@ -56,6 +61,15 @@ describe.skipIf(requireAppArmorVm("AppArmor VM", "runc").length)("an AppArmor ke
     const confined = await vm.run(`${CONFINED} cat /etc/shadow`);
     expect(confined.exitCode).not.toBe(0);
     expect(confined.stderr).toContain("/etc/shadow: Permission denied");
+  });
+
+  it("logs the denial in the kernel log, read back by takeDenials", async () => {
+    await vm.takeDenials();
+    await vm.run(`${CONFINED} cat /etc/shadow`);
+    expect(await vm.takeDenials()).toContainEqual(
+      expect.objectContaining({ operation: "open", profile: "profilesmith-smoke", name: "/etc/shadow", denied_mask: "r" }),
+    );
+    expect(await vm.takeDenials()).toEqual([]);
   });
 
   it("lets the confined shell run the binary its profile allows and no other", async () => {
@@ -80,5 +94,11 @@ describe.skipIf(requireAppArmorVm("AppArmor VM", "runc").length)("an AppArmor ke
     expect(denied.stderr).toContain("/etc/shadow: Permission denied");
     const unconfined = await vm.runContainer({ args: ["cat", "/etc/shadow"], apparmorProfile: "unconfined" });
     expect(unconfined.exitCode).toBe(0);
+  });
+});
+
+describe.skipIf(requireAppArmorVm("AppArmor VM boot failure").length)("a VM that does not come up", () => {
+  it("is killed at the boot timeout and the error shows the console tail", async () => {
+    await expect(startAppArmorVm({ bootTimeoutMs: 1 })).rejects.toThrow(/^AppArmor VM: boot did not finish within 1 ms; console tail:\n/);
   });
 });

@@ -16,6 +16,9 @@ for dir in /dev/shm /tmp /var/tmp; do
   mount -t tmpfs tmpfs "$dir" || die "cannot mount $dir"
 done
 
+# Log every AppArmor denial: the default printk rate limit drops audit records.
+echo 0 >/proc/sys/kernel/printk_ratelimit
+
 port=
 for device in /sys/class/virtio-ports/*; do
   [ "$(cat "$device/name")" = profilesmith.ctl ] && port=/dev/${device##*/}

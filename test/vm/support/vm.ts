@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConsoleLog } from "./console-log.js";
 import { ControlPort } from "./control-port.js";
+import { parseDenials, type AppArmorDenial } from "./denials.js";
 import { initramfsFor } from "./initramfs.js";
 import { findVmKernel } from "./kernel.js";
 
@@ -170,6 +171,13 @@ export class AppArmorVm {
     const path = this.putFile(`profiles/${this.nextId()}.apparmor`, text);
     const result = await this.run(`apparmor_parser -r ${path}`);
     if (result.exitCode !== 0) throw new Error(`apparmor_parser -r failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+  }
+
+  /** The AppArmor denials logged since the previous call (reads and clears the kernel log). */
+  async takeDenials(): Promise<AppArmorDenial[]> {
+    const result = await this.run("dmesg --read-clear");
+    if (result.exitCode !== 0) throw new Error(`dmesg failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+    return parseDenials(result.stdout);
   }
 
   /**
