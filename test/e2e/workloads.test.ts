@@ -3,10 +3,11 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadRuntimeBaseline, VDSO_CALLS } from "../../src/seccomp/index.js";
+import { loadRuntimeBaseline, VDSO_CALLS, type RuntimeName } from "../../src/seccomp/index.js";
 import { requireTools, UNDER_CI } from "../support/tools.js";
 import { RUNTIMES, type OciSeccomp, type Runtime } from "./support/bundle.js";
 import { compileC } from "./support/compile.js";
+import { ENOSYS, EPERM, expectedErrno } from "./support/expected-denial.js";
 import { runContainer } from "./support/container.js";
 import { PROBE_CAPABILITIES, PROBE_SOURCE, PROBES, probeResults, type Probe } from "./support/probe.js";
 import { scratchDir } from "./support/scratch-dir.js";
@@ -15,8 +16,6 @@ import { tracedSocketFamilies, tracedSyscalls } from "./support/trace-facts.js";
 import { traceInside } from "./support/trace-inside.js";
 import { PYTHON_ENV, WORKLOADS, type Workload } from "./support/workloads.js";
 
-const EPERM = 1;
-const ENOSYS = 38;
 const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 
 interface Traced {
@@ -32,16 +31,16 @@ interface Traced {
  */
 interface ProfileSource {
   readonly name: string;
-  make(traced: Traced, runtime: Runtime, outDir: string): Promise<OciSeccomp>;
+  make(traced: Traced, baseline: RuntimeName, outDir: string): Promise<OciSeccomp>;
   /** Probes the profile must deny: calls (and socket families) the workload never made. */
   deniable(probe: Probe, traced: Traced): boolean;
 }
 
 const handBuilt: ProfileSource = {
   name: "hand-built profile",
-  async make(traced, runtime) {
-    const baseline = loadRuntimeBaseline(runtime).syscalls.map((call) => call.name);
-    return allowOnly([...traced.syscalls, ...VDSO_CALLS.x86_64.map((call) => call.name), ...baseline]);
+  async make(traced, baseline) {
+    const runtimeCalls = loadRuntimeBaseline(baseline).syscalls.map((call) => call.name);
+    return allowOnly([...traced.syscalls, ...VDSO_CALLS.x86_64.map((call) => call.name), ...runtimeCalls]);
   },
   // No argument rules: a traced socket call allows every family.
   deniable: (probe, traced) => !traced.syscalls.has(probe.syscall),
@@ -49,23 +48,14 @@ const handBuilt: ProfileSource = {
 
 const cli: ProfileSource = {
   name: "CLI profile",
-  async make(traced, runtime, outDir) {
-    const output = join(outDir, `${runtime}.json`);
-    await promisify(execFile)("node", [CLI, "seccomp", ...traced.traces, "--format", "oci", "--runtime", runtime, "-o", output]);
+  async make(traced, baseline, outDir) {
+    const output = join(outDir, `${baseline}.json`);
+    await promisify(execFile)("node", [CLI, "seccomp", ...traced.traces, "--format", "oci", "--runtime", baseline, "-o", output]);
     return JSON.parse(readFileSync(output, "utf8")) as OciSeccomp;
   },
   deniable: (probe, traced) =>
     probe.family === undefined ? !traced.syscalls.has(probe.syscall) : !traced.families.has(probe.family),
 };
-
-/** The errno a profile states for `syscall` when no rule allows it: ENOSYS where an unconditional rule says so. */
-function statedErrno(profile: OciSeccomp, syscall: string): number {
-  const rules = (profile.syscalls ?? []) as ReadonlyArray<{ names: string[]; action: string; errnoRet?: number; args?: unknown[] }>;
-  const enosys = rules.some(
-    (rule) => rule.action === "SCMP_ACT_ERRNO" && rule.errnoRet === ENOSYS && !rule.args?.length && rule.names.includes(syscall),
-  );
-  return enosys ? ENOSYS : ((profile.defaultErrnoRet as number | undefined) ?? EPERM);
-}
 
 const missingTools = requireTools("end-to-end workload tests", "runc", "crun", "strace", "gcc", "unshare", "python3");
 
@@ -78,6 +68,14 @@ function cliMissing(): boolean {
 }
 
 const SOURCES = [handBuilt, ...(cliMissing() ? [] : [cli])];
+
+/** Each runtime with its `either` baseline in both modes, and with its `-nnp` one where it applies. */
+const TARGETS: ReadonlyArray<{ runtime: Runtime; baseline: RuntimeName; modes: boolean[] }> = [
+  { runtime: "runc", baseline: "runc", modes: [true, false] },
+  { runtime: "runc", baseline: "runc-nnp", modes: [true] },
+  { runtime: "crun", baseline: "crun", modes: [true, false] },
+  { runtime: "crun", baseline: "crun-nnp", modes: [true] },
+];
 
 describe.skipIf(missingTools.length)("workloads traced in a container and run under their profile", () => {
   let probeDir = "";
@@ -118,20 +116,22 @@ describe.skipIf(missingTools.length)("workloads traced in a container and run un
     });
     afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
 
-    describe.each(SOURCES.flatMap((source) => RUNTIMES.map((runtime) => ({ source, runtime, name: `${source.name}, ${runtime}` }))))(
+    describe.each(
+      SOURCES.flatMap((source) => TARGETS.map((target) => ({ source, ...target, name: `${source.name} --runtime ${target.baseline}` }))),
+    )(
       "$name",
-      ({ source, runtime }) => {
+      ({ source, runtime, baseline, modes }) => {
         let profile: OciSeccomp = {};
         beforeAll(async () => {
-          profile = await source.make(traced, runtime, traceDir);
+          profile = await source.make(traced, baseline, traceDir);
         });
 
-        test.each([true, false])("runs with the same output, noNewPrivileges %s", async (noNewPrivileges) => {
+        test.each(modes)("runs with the same output, noNewPrivileges %s", async (noNewPrivileges) => {
           const run = await runContainer({ runtime, noNewPrivileges, args: workload.args, env: PYTHON_ENV, seccomp: profile });
           expect(run, run.stderr).toMatchObject({ exitCode: 0, stdout: expected });
         });
 
-        test.each([true, false])("denies every call the workload never made, noNewPrivileges %s", async (noNewPrivileges) => {
+        test.each(modes)("denies every call the workload never made, noNewPrivileges %s", async (noNewPrivileges) => {
           const probes = PROBES.filter((probe) => source.deniable(probe, traced));
           expect(probes.map((probe) => probe.name)).toEqual(expect.arrayContaining(["bpf", "keyctl", "mount", "ptrace", "setns"]));
           const run = await runContainer({
@@ -143,7 +143,7 @@ describe.skipIf(missingTools.length)("workloads traced in a container and run un
             seccomp: profile,
           });
           expect(run.exitCode, run.stderr).toBe(0);
-          const wanted = new Map(probes.map((probe) => [probe.name, statedErrno(profile, probe.syscall)]));
+          const wanted = new Map(probes.map((probe) => [probe.name, expectedErrno(profile, probe.syscall, runtime)]));
           expect(probeResults(run.stdout)).toEqual(wanted);
         });
       },
