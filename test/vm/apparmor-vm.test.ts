@@ -94,7 +94,7 @@ describe.skipIf(requireAppArmorVm("AppArmor VM", "runc").length)("an AppArmor ke
     expect(denied.stderr).toContain("/etc/shadow: Permission denied");
     const unconfined = await vm.runContainer({ args: ["cat", "/etc/shadow"], apparmorProfile: "unconfined" });
     expect(unconfined.exitCode).toBe(0);
-  });
+  }, 240_000); // three containers under TCG
 });
 
 describe.skipIf(requireAppArmorVm("AppArmor VM boot failure").length)("a VM that does not come up", () => {
