@@ -63,6 +63,10 @@ function skipDigits(text: string, i: number): number {
   return i;
 }
 
+function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a);
+}
+
 interface PrefixScan {
   readonly pid: number | undefined;
   readonly nr: number | undefined;
@@ -89,99 +93,160 @@ function scanPid(text: string): { pid: number; end: number } | undefined {
   return close < 0 ? undefined : { pid, end: skipSpaces(text, close + 2) };
 }
 
-const TIMESTAMP = /^(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+|\d{10,}|\(\+ *\d+\.\d+\)) +/;
+/** `-t`, `-tt`, `-ttt`, `--timestamps=unix[,ns]`, `-r` alone, `(+ 0.000123)` after an absolute time. */
+const TIMESTAMP = /(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+|\d{10,}|\(\+ *\d+\.\d+\)) +/y;
 
 /**
  * `[00007f…] ` / `[????????????????] ` (`-i`: 8 or 16 hex digits) or `[  59] ` (`-n`);
  * `-n` comes first when both are on.
  */
-const BRACKETED = /^\[(?:([0-9a-f]{16}|[0-9a-f]{8}|\?+)|( *\d+))\] +/;
+const BRACKETED = /\[(?:([0-9a-f]{16}|[0-9a-f]{8}|\?+)|( *\d+))\] +/y;
 
 function scanPrefixes(text: string): PrefixScan {
   const pidScan = scanPid(text);
   let i = skipSpaces(text, pidScan === undefined ? 0 : pidScan.end);
-  for (let match = TIMESTAMP.exec(text.slice(i)); match; match = TIMESTAMP.exec(text.slice(i))) {
-    i += match[0].length;
+  let c = text.charCodeAt(i);
+  while (isDigit(c) || c === 0x28) {
+    TIMESTAMP.lastIndex = i;
+    if (!TIMESTAMP.test(text)) break;
+    i = TIMESTAMP.lastIndex;
+    c = text.charCodeAt(i);
   }
   let nr: number | undefined;
-  for (let match = BRACKETED.exec(text.slice(i)); match; match = BRACKETED.exec(text.slice(i))) {
+  while (c === 0x5b) {
+    BRACKETED.lastIndex = i;
+    const match = BRACKETED.exec(text);
+    if (!match) break;
     if (match[2] !== undefined) nr = Number(match[2]);
-    i += match[0].length;
+    i = BRACKETED.lastIndex;
+    c = text.charCodeAt(i);
   }
   return { pid: pidScan?.pid, nr, body: i };
 }
 
-const DURATION = / <\d+\.\d+>$/;
-const ERRNO = /^-1 (?:(E[A-Z0-9_]+)|\(errno (\d+)\))/;
-const RETURN_VALUE = /^-?(?:0x[0-9a-fA-F]+|\d+)$/;
+/** The end of the result text without a `-T` duration (` <0.000012>`). */
+function withoutDuration(text: string): number {
+  let i = text.length - 1;
+  if (text.charCodeAt(i) !== 0x3e) return text.length;
+  i--;
+  let dots = 0;
+  for (let c = text.charCodeAt(i); isDigit(c) || c === 0x2e; c = text.charCodeAt(--i)) if (c === 0x2e) dots++;
+  return dots === 1 && text.charCodeAt(i) === 0x3c && text.charCodeAt(i - 1) === 0x20 ? i - 1 : text.length;
+}
 
-/** The outcome text after a call's closing parenthesis: ` = 3</etc/passwd> <0.000011>`. */
-export function parseResult(text: string): CallResult | undefined {
-  let t = text.trimStart();
-  if (t.charCodeAt(0) !== 0x3d) return undefined;
-  t = t.slice(1).trim().replace(DURATION, "");
-  const injected = t.includes("(INJECTED)");
-  const delayed = t.includes("(DELAYED)");
-  if (t.startsWith("?")) {
-    const errno = /^\? (E[A-Z0-9_]+)/.exec(t);
-    const outcome: CallResult["outcome"] = errno ? { kind: "interrupted", errno: errno[1] as string } : { kind: "unknown" };
+function endsWithAt(text: string, end: number, suffix: string): boolean {
+  return text.startsWith(suffix, end - suffix.length);
+}
+
+/** The index after an errno symbol (`ENOENT`, `ERESTARTSYS`) at `i`, or `i`. */
+function skipErrno(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 0x45) return i;
+  let end = i + 1;
+  while (isNameChar(text.charCodeAt(end))) end++;
+  return end;
+}
+
+function isReturnValue(text: string, from: number, to: number): boolean {
+  let i = text.charCodeAt(from) === 0x2d ? from + 1 : from;
+  if (i >= to) return false;
+  if (text.startsWith("0x", i) && to > i + 2) {
+    for (i += 2; i < to; i++) {
+      const c = text.charCodeAt(i) | 0x20;
+      if (!(isDigit(c) || (c >= 0x61 && c <= 0x66))) return false;
+    }
+    return true;
+  }
+  return skipDigits(text, i) === to;
+}
+
+/**
+ * The outcome text after a call's closing parenthesis at `from`:
+ * ` = 3</etc/passwd> (INJECTED) <0.000011>`.
+ */
+export function parseResult(text: string, from: number): CallResult | undefined {
+  let i = skipSpaces(text, from);
+  if (text.charCodeAt(i) !== 0x3d) return undefined;
+  i = skipSpaces(text, i + 1);
+  let end = withoutDuration(text);
+  let injected = false;
+  let delayed = false;
+  for (;;) {
+    if (endsWithAt(text, end, " (INJECTED)")) (injected = true), (end -= 11);
+    else if (endsWithAt(text, end, " (DELAYED)")) (delayed = true), (end -= 10);
+    else break;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 0x3f) {
+    // `= ?` or `= ? ERESTARTSYS (…)`
+    const errnoEnd = text.charCodeAt(i + 1) === 0x20 ? skipErrno(text, i + 2) : i + 2;
+    const outcome: CallResult["outcome"] =
+      errnoEnd > i + 2 ? { kind: "interrupted", errno: text.slice(i + 2, errnoEnd) } : { kind: "unknown" };
     return { outcome, injected, delayed };
   }
-  const failed = ERRNO.exec(t);
-  if (failed) return { outcome: { kind: "failed", errno: (failed[1] ?? failed[2]) as string }, injected, delayed };
-  let end = 0;
-  while (end < t.length && t.charCodeAt(end) !== 0x20 && t.charCodeAt(end) !== 0x3c) end++;
-  const value = t.slice(0, end);
-  if (!RETURN_VALUE.test(value)) return undefined;
-  if (t.charCodeAt(end) !== 0x3c) return { outcome: { kind: "returned", value }, injected, delayed };
-  const decorationEnd = skipDecoration(t, end);
-  const decoration = unescapeC(t.slice(end + 1, decorationEnd - 1));
+  if (c === 0x2d && text.startsWith("-1 ", i)) {
+    const errnoEnd = skipErrno(text, i + 3);
+    if (errnoEnd > i + 3) return { outcome: { kind: "failed", errno: text.slice(i + 3, errnoEnd) }, injected, delayed };
+    const numbered = /^\(errno (\d+)\)/.exec(text.slice(i + 3, end));
+    if (numbered) return { outcome: { kind: "failed", errno: numbered[1] as string }, injected, delayed };
+  }
+  let valueEnd = i;
+  for (let v = text.charCodeAt(i); valueEnd < end && v !== 0x20 && v !== 0x3c; v = text.charCodeAt(++valueEnd));
+  if (!isReturnValue(text, i, valueEnd)) return undefined;
+  const value = text.slice(i, valueEnd);
+  if (text.charCodeAt(valueEnd) !== 0x3c) return { outcome: { kind: "returned", value }, injected, delayed };
+  const decorationEnd = skipDecoration(text, valueEnd);
+  const decoration = unescapeC(text.slice(valueEnd + 1, decorationEnd - 1));
   return { outcome: { kind: "returned", value, decoration }, injected, delayed };
 }
 
 const UNFINISHED_TAIL = / ?<(?:unfinished|detached) \.\.\.>$/;
 const PID_CHANGED_TAIL = / ?<pid changed to (\d+) \.\.\.>$/;
 
-/** Whether a call's text ends unfinished; its args without the marker and any pid move. */
-function unfinishedTail(text: string): { args: string; movedTo: number | undefined } | undefined {
-  if (text.charCodeAt(text.length - 1) !== 0x3e) return undefined;
+/** Whether a call ends unfinished: the end of its args before the marker, and any pid move. */
+function unfinishedTail(text: string): { argsEnd: number; movedTo: number | undefined } | undefined {
+  if (!text.endsWith("...>")) return undefined;
   const unfinished = UNFINISHED_TAIL.exec(text);
-  if (unfinished) return { args: text.slice(0, unfinished.index), movedTo: undefined };
+  if (unfinished) return { argsEnd: unfinished.index, movedTo: undefined };
   const changed = PID_CHANGED_TAIL.exec(text);
-  if (changed) return { args: text.slice(0, changed.index), movedTo: Number(changed[1]) };
+  if (changed) return { argsEnd: changed.index, movedTo: Number(changed[1]) };
   return undefined;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*\(/;
+const NOT_STRACE: StraceLine = { kind: "unparsed", reason: "not a strace line" };
 
-function parseCall(body: string, pid: number | undefined, nr: number | undefined): StraceLine {
-  const name = NAME.exec(body);
-  if (!name) return { kind: "unparsed", reason: "not a strace line" };
-  const open = name[0].length;
-  const call = { pid, nr, name: name[0].slice(0, -1) };
-  const tail = unfinishedTail(body);
-  if (tail) return { ...call, kind: "unfinished", args: tail.args.slice(open), movedTo: tail.movedTo };
-  const close = findCloseParen(body, open);
+// Lines are built as literals, not spreads (object spread is slow in V8), and
+// scanned by index, without slicing, on this hot path.
+function parseCall(text: string, start: number, pid: number | undefined, nr: number | undefined): StraceLine {
+  let open = start;
+  while (isNameChar(text.charCodeAt(open))) open++;
+  if (open === start || text.charCodeAt(open) !== 0x28 || isDigit(text.charCodeAt(start))) return NOT_STRACE;
+  const name = text.slice(start, open);
+  const tail = unfinishedTail(text);
+  if (tail) return { kind: "unfinished", pid, nr, name, args: text.slice(open + 1, tail.argsEnd), movedTo: tail.movedTo };
+  const close = findCloseParen(text, open + 1);
   if (close < 0) return { kind: "unparsed", reason: "call without closing parenthesis (truncated line?)" };
-  const result = parseResult(body.slice(close + 1));
+  const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "call without a return value" };
-  return { ...call, kind: "call", args: body.slice(open, close), result };
+  return { kind: "call", pid, nr, name, args: text.slice(open + 1, close), result };
 }
 
-const RESUMED = /^<\.\.\. ([A-Za-z_][A-Za-z0-9_]*) resumed>/;
+const RESUMED = /<\.\.\. ([A-Za-z_][A-Za-z0-9_]*) resumed>/y;
 
-function parseResumed(body: string, pid: number | undefined, nr: number | undefined): StraceLine {
-  const head = RESUMED.exec(body);
-  if (!head) return { kind: "unparsed", reason: "not a strace line" };
-  const call = { pid, nr, name: head[1] as string };
-  const rest = body.slice(head[0].length);
-  const tail = unfinishedTail(rest);
-  if (tail) return { ...call, kind: "resumed", args: tail.args, result: undefined, movedTo: tail.movedTo };
-  const close = findCloseParen(rest, 0);
+function parseResumed(text: string, start: number, pid: number | undefined, nr: number | undefined): StraceLine {
+  RESUMED.lastIndex = start;
+  const head = RESUMED.exec(text);
+  if (!head) return NOT_STRACE;
+  const name = head[1] as string;
+  const from = RESUMED.lastIndex;
+  const tail = unfinishedTail(text);
+  if (tail && tail.argsEnd >= from) {
+    return { kind: "resumed", pid, nr, name, args: text.slice(from, tail.argsEnd), result: undefined, movedTo: tail.movedTo };
+  }
+  const close = findCloseParen(text, from);
   if (close < 0) return { kind: "unparsed", reason: "resumed call without closing parenthesis" };
-  const result = parseResult(rest.slice(close + 1));
+  const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "resumed call without a return value" };
-  return { ...call, kind: "resumed", args: rest.slice(0, close), result, movedTo: undefined };
+  return { kind: "resumed", pid, nr, name, args: text.slice(from, close), result, movedTo: undefined };
 }
 
 const SIGNAL = /^--- (?:stopped by (SIG[A-Z0-9_]+)|(SIG[A-Z0-9_]+)\b.*) ---$/;
@@ -204,21 +269,29 @@ function parseMarker(body: string, pid: number | undefined): StraceLine {
   if (killed) return { kind: "killed", pid, signal: killed[1] as string, coreDumped: killed[2] !== undefined };
   const superseded = SUPERSEDED.exec(body);
   if (superseded) return { kind: "superseded", pid, oldPid: Number(superseded[1]) };
-  return { kind: "unparsed", reason: "not a strace line" };
+  return NOT_STRACE;
 }
 
-function parseBody(body: string, pid: number | undefined, nr: number | undefined): StraceLine {
-  switch (body.charCodeAt(0)) {
+function parseBody(text: string, start: number, pid: number | undefined, nr: number | undefined): StraceLine {
+  switch (text.charCodeAt(start)) {
     case 0x3c: // <
-      return parseResumed(body, pid, nr);
+      return parseResumed(text, start, pid, nr);
     case 0x2d: // -
     case 0x2b: // +
-      return parseMarker(body, pid);
+      return parseMarker(text.slice(start), pid);
     case 0x3e: // > (a -k stack frame)
-      return body.startsWith("> ") ? { kind: "ignored" } : { kind: "unparsed", reason: "not a strace line" };
+      return text.startsWith("> ", start) ? { kind: "ignored" } : NOT_STRACE;
     default:
-      return parseCall(body, pid, nr);
+      return parseCall(text, start, pid, nr);
   }
+}
+
+/** Lines strace writes besides the trace proper: personality changes, notes, `-C` summaries. */
+function parseOther(text: string): StraceLine | undefined {
+  const personality = PERSONALITY.exec(text);
+  if (personality) return { kind: "personality", pid: Number(personality[1]), mode: personality[2] as PersonalityMode };
+  if (STRACE_NOTE.test(text) || SUMMARY_LINE.test(text)) return { kind: "ignored" };
+  return undefined;
 }
 
 /** The line stripped of `--color` escapes and a trailing CR. */
@@ -230,10 +303,8 @@ function clean(text: string): string {
 /** Classifies one line of strace output (without its newline). Never throws. */
 export function parseLine(raw: string): StraceLine {
   const text = clean(raw);
-  if (text.trim() === "") return { kind: "ignored" };
-  const personality = PERSONALITY.exec(text);
-  if (personality) return { kind: "personality", pid: Number(personality[1]), mode: personality[2] as PersonalityMode };
-  if (STRACE_NOTE.test(text) || SUMMARY_LINE.test(text)) return { kind: "ignored" };
   const prefix = scanPrefixes(text);
-  return parseBody(text.slice(prefix.body), prefix.pid, prefix.nr);
+  if (prefix.body === text.length) return { kind: "ignored" };
+  const line = parseBody(text, prefix.body, prefix.pid, prefix.nr);
+  return line.kind === "unparsed" ? (parseOther(text) ?? line) : line;
 }

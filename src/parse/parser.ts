@@ -42,6 +42,30 @@ interface PendingCall {
   readonly movedFrom: number | undefined;
 }
 
+/** A pending call held under another pid (built as a literal: object spread is slow in V8). */
+function moved(call: Omit<PendingCall, "movedFrom">, movedFrom: number | undefined): PendingCall {
+  const { name, nr, arch, args, pos, text } = call;
+  return { name, nr, arch, args, pos, text, movedFrom };
+}
+
+interface ResolvedName {
+  readonly name: SyscallName;
+  readonly nr: number | undefined;
+}
+
+/** Our table's name for strace's (`syscall_0x1c3` by number), or why it has none. */
+function resolveName(arch: Arch, straceName: string): ResolvedName | string {
+  const unknown = UNKNOWN_SYSCALL.exec(straceName);
+  if (!unknown) {
+    const name = canonicalSyscallName(arch, straceName);
+    return name === undefined ? `${straceName}: not a syscall on ${arch}` : { name, nr: syscallNumber(arch, name) };
+  }
+  const printed = Number(unknown[1]);
+  const nr = printed < ARCH_INFO[arch].nrBase ? printed + ARCH_INFO[arch].nrBase : printed;
+  const name = syscallName(arch, nr);
+  return name === undefined ? `${straceName}: no syscall number ${nr} on ${arch}` : { name, nr };
+}
+
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
 const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
 
@@ -51,6 +75,7 @@ export class StraceParser {
   private readonly kinds: ReadonlySet<DecodedKind>;
   private readonly pending = new Map<number, PendingCall>();
   private readonly archOf = new Map<number, Arch>();
+  private readonly resolved = new Map<Arch, Map<string, ResolvedName | string>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
   private lastArch: Arch;
 
@@ -101,7 +126,7 @@ export class StraceParser {
         const pid = line.pid ?? this.defaultPid;
         this.flush(pid, out);
         const arch = this.archFor(pid);
-        out.push(this.event(pid, { name: line.name, nr: line.nr, arch, args: line.args, pos, text, movedFrom: undefined }, line.result));
+        out.push(this.event(pid, line, arch, pos, text, line.result));
         return;
       }
       case "unfinished": {
@@ -121,9 +146,9 @@ export class StraceParser {
         this.pending.delete(pid);
         // A resumed call whose start is not in the trace (strace attached mid-call) still counts, here.
         const call = started ?? { name: line.name, nr: line.nr, arch: this.archFor(pid), args: "", pos, text };
-        const joined = { ...call, args: call.args + line.args };
+        const joined = { name: call.name, nr: call.nr, arch: call.arch, args: call.args + line.args, pos: call.pos, text: call.text };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
-        else out.push(this.event(pid, { ...joined, movedFrom: undefined }, line.result));
+        else out.push(this.event(pid, joined, joined.arch, joined.pos, joined.text, line.result));
         return;
       }
     }
@@ -133,7 +158,7 @@ export class StraceParser {
   end(out: TraceEvent[]): void {
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
-    for (const [pid, call] of calls) out.push(this.event(pid, call, undefined));
+    for (const [pid, call] of calls) out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
   }
 
   private archFor(pid: number): Arch {
@@ -149,11 +174,11 @@ export class StraceParser {
   /** Holds an unfinished call, under the pid strace moved it to if it did (`<pid changed to N ...>`). */
   private suspend(pid: number, movedTo: number | undefined, call: Omit<PendingCall, "movedFrom">, out: TraceEvent[]): void {
     if (movedTo === undefined || movedTo === pid) {
-      this.pending.set(pid, { ...call, movedFrom: undefined });
+      this.pending.set(pid, moved(call, undefined));
       return;
     }
     this.flush(movedTo, out);
-    this.pending.set(movedTo, { ...call, movedFrom: pid });
+    this.pending.set(movedTo, moved(call, pid));
   }
 
   /** `+++ superseded by execve in pid OLD +++` on `pid`: thread OLD exec'ed and now is `pid`. */
@@ -161,10 +186,10 @@ export class StraceParser {
     const current = this.pending.get(pid);
     if (current?.movedFrom !== oldPid) {
       this.flush(pid, out);
-      const moved = this.pending.get(oldPid);
-      if (moved !== undefined) {
+      const thread = this.pending.get(oldPid);
+      if (thread !== undefined) {
         this.pending.delete(oldPid);
-        this.pending.set(pid, { ...moved, movedFrom: oldPid });
+        this.pending.set(pid, moved(thread, oldPid));
       }
     }
     const arch = this.archOf.get(oldPid);
@@ -177,31 +202,27 @@ export class StraceParser {
     const call = this.pending.get(pid);
     if (call === undefined) return;
     this.pending.delete(pid);
-    out.push(this.event(pid, call, undefined));
+    out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
   }
 
   /** The event of a call; an unparsed line when its name or number is not in our tables. */
-  private event(pid: number, call: PendingCall, result: CallResult | undefined): TraceEvent {
-    const { arch, pos, text } = call;
-    const unknown = UNKNOWN_SYSCALL.exec(call.name);
-    let name: SyscallName | undefined;
-    if (unknown) {
-      const printed = Number(unknown[1]);
-      const nr = printed < ARCH_INFO[arch].nrBase ? printed + ARCH_INFO[arch].nrBase : printed;
-      name = syscallName(arch, nr);
-      if (name === undefined) {
-        return { kind: "unparsed", reason: `${call.name}: no syscall number ${nr} on ${arch}`, text, pos };
-      }
-    } else {
-      name = canonicalSyscallName(arch, call.name);
-      if (name === undefined) return { kind: "unparsed", reason: `${call.name}: not a syscall on ${arch}`, text, pos };
-    }
+  private event(
+    pid: number,
+    call: { readonly name: string; readonly nr: number | undefined; readonly args: string },
+    arch: Arch,
+    pos: SourcePos,
+    text: string,
+    result: CallResult | undefined,
+  ): TraceEvent {
+    const resolved = this.resolve(arch, call.name);
+    if (typeof resolved === "string") return { kind: "unparsed", reason: resolved, text, pos };
+    const { name } = resolved;
     return {
       kind: "syscall",
       pid,
       arch,
       name,
-      nr: syscallNumber(arch, name) ?? call.nr,
+      nr: resolved.nr ?? call.nr,
       rawArgs: call.args,
       decoded: decodeArgs(name, call.args, arch, this.kinds),
       outcome: result?.outcome ?? UNFINISHED,
@@ -209,5 +230,14 @@ export class StraceParser {
       delayed: result?.delayed ?? false,
       pos,
     };
+  }
+
+  /** Our table's name and number for strace's name of a call, or why there is none (memoized). */
+  private resolve(arch: Arch, straceName: string): ResolvedName | string {
+    let names = this.resolved.get(arch);
+    if (names === undefined) this.resolved.set(arch, (names = new Map()));
+    let resolved = names.get(straceName);
+    if (resolved === undefined) names.set(straceName, (resolved = resolveName(arch, straceName)));
+    return resolved;
   }
 }

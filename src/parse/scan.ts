@@ -21,10 +21,10 @@ const CLOSE_BRACE = 0x7d;
 
 /** Index just past the closing quote of the string opening at `start`, or text.length. */
 export function skipString(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
+  for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
   }
   return text.length;
 }
@@ -78,15 +78,20 @@ function skipUnit(text: string, i: number, c: number): number {
 /**
  * The index of the `)` that closes an argument list, scanning from `start` with
  * `depth` brackets already open (1 just after `name(`, 1 after `<... resumed>`),
- * or -1 when the line ends first.
+ * or -1 when the line ends first. The hot loop of the parser: ordinary
+ * characters cost one comparison (all the special ones are below 0x3d or are
+ * brackets).
  */
 export function findCloseParen(text: string, start: number, depth = 1): number {
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c > LT && c !== OPEN_BRACKET && c !== CLOSE_BRACKET && c !== OPEN_BRACE && c !== CLOSE_BRACE) continue;
     if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
     else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
       if (--depth === 0) return c === CLOSE_PAREN ? i : -1;
-    } else {
+    } else if (c === QUOTE) {
+      i = skipString(text, i) - 1;
+    } else if (c === SLASH || c === LT) {
       const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }
