@@ -183,7 +183,7 @@ export class AppArmorVm {
   /**
    * Runs `spec.args` as a runc container whose root is the host root (read-only),
    * confined the way Docker does it: `process.apparmorProfile` in the OCI config.
-   * The config is `runc spec`'s default otherwise. Needs `runc` on the host.
+   * The config is `runc spec`'s default plus a tmpfs on /tmp. Needs `runc` on the host.
    */
   runContainer(spec: ContainerSpec): Promise<RunResult> {
     const id = `profilesmith-${this.nextId()}`;
@@ -194,6 +194,7 @@ export class AppArmorVm {
     const config = JSON.parse(readFileSync(configPath, "utf8")) as OciConfig;
     config.process = { ...config.process, terminal: false, args: [...spec.args], apparmorProfile: spec.apparmorProfile };
     config.root = { path: GUEST_CONTAINER_ROOTFS, readonly: true };
+    config.mounts = [...config.mounts, { destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"] }];
     writeFileSync(configPath, JSON.stringify(config, null, 2));
     return this.run(
       [
@@ -220,6 +221,7 @@ export class AppArmorVm {
 
 interface OciConfig {
   process: Record<string, unknown>;
+  mounts: Record<string, unknown>[];
   root: { path: string; readonly: boolean };
 }
 
