@@ -48,6 +48,18 @@ function exec(command: readonly string[], timeoutMs: number): Promise<ContainerR
   });
 }
 
+/**
+ * Deletes container `id`, checking it is gone: an init process stuck under a
+ * filter that denies what it needs can outlive one `delete -f`.
+ */
+async function deleteContainer(runtime: Runtime, id: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await exec(runtimeCommand(runtime, ["delete", "-f", id]), 30_000);
+    if ((await exec(runtimeCommand(runtime, ["state", id]), 30_000)).exitCode !== 0) return;
+  }
+  throw new Error(`${runtime} could not delete container ${id}`);
+}
+
 /** Runs `spec` to completion under a unique container id, then deletes the container and its bundle. */
 export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<ContainerResult> {
   const bundle = writeBundle(spec);
@@ -56,7 +68,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
     const run = runtimeCommand(spec.runtime, ["run", "--bundle", bundle, id]);
     return await exec([...(options.wrap ?? []), ...run], options.timeoutMs ?? 60_000);
   } finally {
-    await exec(runtimeCommand(spec.runtime, ["delete", "-f", id]), 30_000);
+    await deleteContainer(spec.runtime, id);
     rmSync(bundle, { recursive: true, force: true });
   }
 }
