@@ -4,7 +4,7 @@
  * names onto our tables, and turns classified lines into events.
  */
 import type { CallOutcome, SourcePos, TraceEvent } from "../events/types.js";
-import { ARCH_INFO, type Arch, type NativeArch } from "../syscalls/arch.js";
+import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, type DecodedKind } from "./decode.js";
 import { parseLine, type CallResult, type PersonalityMode } from "./line.js";
@@ -125,14 +125,15 @@ export class StraceParser {
       case "call": {
         const pid = line.pid ?? this.defaultPid;
         this.flush(pid, out);
-        const arch = this.archFor(pid);
+        const arch = this.callArch(pid, line.name, line.nr, pos, out);
         out.push(this.event(pid, line, arch, pos, text, line.result));
         return;
       }
       case "unfinished": {
         const pid = line.pid ?? this.defaultPid;
         this.flush(pid, out);
-        const call = { name: line.name, nr: line.nr, arch: this.archFor(pid), args: line.args, pos, text };
+        const arch = this.callArch(pid, line.name, line.nr, pos, out);
+        const call = { name: line.name, nr: line.nr, arch, args: line.args, pos, text };
         this.suspend(pid, line.movedTo, call, out);
         return;
       }
@@ -159,6 +160,29 @@ export class StraceParser {
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
     for (const [pid, call] of calls) out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
+  }
+
+  /**
+   * The ABI of a call `pid` starts. strace writes its personality notes to
+   * stderr, so a `-o` file lacks them; the call itself then tells: a `-n` number
+   * that is this name's number only in another ABI of the machine, or a name that
+   * only one other ABI has (`mmap2`, `_llseek`). Such a switch is emitted as a
+   * personality event at this line.
+   */
+  private callArch(pid: number, name: string, printedNr: number | undefined, pos: SourcePos, out: TraceEvent[]): Arch {
+    const current = this.archFor(pid);
+    const resolved = this.resolve(current, name);
+    const fits = (arch: Arch, r: ResolvedName | string): boolean =>
+      typeof r !== "string" && (printedNr === undefined || r.nr === printedNr || r.nr === printedNr + ARCH_INFO[arch].nrBase);
+    if (fits(current, resolved) || UNKNOWN_SYSCALL.test(name)) return current;
+    const others = [this.native, ...COMPAT_ARCHES[this.native]].filter((a) => a !== current && fits(a, this.resolve(a, name)));
+    // x32 numbers printed without their x32 bit are x86_64's: the native ABI wins a tie.
+    const arch = others.includes(this.native) ? this.native : others.length === 1 ? others[0] : undefined;
+    if (arch === undefined) return current;
+    this.archOf.set(pid, arch);
+    this.lastArch = arch;
+    out.push({ kind: "personality", pid, arch, pos });
+    return arch;
   }
 
   private archFor(pid: number): Arch {

@@ -271,3 +271,28 @@ describe("signals, exits, personalities, other lines", () => {
     ]);
   });
 });
+
+describe("personality without strace's notes (they go to stderr, not to a -o file)", () => {
+  function archs(text: string) {
+    return parse(text).map((e) => (e.kind === "syscall" ? `${e.name}:${e.arch}` : e.kind === "personality" ? `->${e.arch}` : e.kind));
+  }
+
+  test("-n numbers tell 32-bit calls of a 64-bit program (int $0x80, recorded with strace -n -o)", () => {
+    const text = [
+      "[   4] write(1, \"hello from int 0x80\\n\", 20) = 20",
+      "[  20] getpid()                         = 24058",
+      "[ 110] getppid()                        = 24055",
+      "[ 231] exit_group(0)                    = ?",
+    ].join("\n");
+    expect(archs(text)).toEqual(["->x86", "write:x86", "getpid:x86", "->x86_64", "getppid:x86_64", "exit_group:x86_64"]);
+  });
+
+  test("a name only a compat ABI has switches to it", () => {
+    expect(archs("brk(NULL) = 0x1\nmmap2(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xf7f0a000\nwrite(1, \"\", 0) = 0")).toEqual([
+      "brk:x86_64",
+      "->x86",
+      "mmap2:x86",
+      "write:x86",
+    ]);
+  });
+});
