@@ -57,9 +57,9 @@ export function skipDecoration(text: string, start: number): number {
   return text.length;
 }
 
-/** Whether `<` at `i` opens a decoration: it follows an fd (`3<`, `AT_FDCWD<`). */
+/** Whether `<` at `i` opens a decoration: it follows an fd (`3<`, `AT_FDCWD<`) and is no shift (`1<<CAP_CHOWN`). */
 function opensDecoration(text: string, i: number): boolean {
-  if (i === 0) return false;
+  if (i === 0 || text.charCodeAt(i + 1) === LT) return false;
   const c = text.charCodeAt(i - 1);
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }

@@ -105,6 +105,7 @@ describe("arguments", () => {
     ["-xx", 'openat(AT_FDCWD, "\\x2f\\x65\\x74\\x63", O_RDONLY|O_CLOEXEC) = 3', "openat"],
     ["wait status with ==", 'wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 1234', "wait4"],
     ["restart_syscall", "restart_syscall(<... resuming interrupted read ...>) = 0", "restart_syscall"],
+    ["shifts are no decorations", "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=1}, {effective=1<<CAP_CHOWN|1<<CAP_KILL, permitted=1<<CAP_CHOWN, inheritable=0}) = 0", "capget"],
   ])("%s", (_, line, name) => {
     expect(only(line).name).toBe(name);
   });
