@@ -69,12 +69,17 @@ function cliMissing(): boolean {
 
 const SOURCES = [handBuilt, ...(cliMissing() ? [] : [cli])];
 
-/** Each runtime with its `either` baseline in both modes, and with its `-nnp` one where it applies. */
+/**
+ * Each runtime with its `either` baseline in both modes and its `-nnp` one
+ * with no_new_privs; and crun under the default (runc) baseline, as a profile
+ * made with the defaults must run under either runtime.
+ */
 const TARGETS: ReadonlyArray<{ runtime: Runtime; baseline: RuntimeName; modes: boolean[] }> = [
   { runtime: "runc", baseline: "runc", modes: [true, false] },
   { runtime: "runc", baseline: "runc-nnp", modes: [true] },
   { runtime: "crun", baseline: "crun", modes: [true, false] },
   { runtime: "crun", baseline: "crun-nnp", modes: [true] },
+  { runtime: "crun", baseline: "runc", modes: [true, false] },
 ];
 
 describe.skipIf(missingTools.length)("workloads traced in a container and run under their profile", () => {
@@ -117,7 +122,7 @@ describe.skipIf(missingTools.length)("workloads traced in a container and run un
     afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
 
     describe.each(
-      SOURCES.flatMap((source) => TARGETS.map((target) => ({ source, ...target, name: `${source.name} --runtime ${target.baseline}` }))),
+      SOURCES.flatMap((source) => TARGETS.map((target) => ({ source, ...target, name: `${source.name} --runtime ${target.baseline}, run by ${target.runtime}` }))),
     )(
       "$name",
       ({ source, runtime, baseline, modes }) => {
