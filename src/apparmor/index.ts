@@ -1,0 +1,10 @@
+export * from "./path-pattern.js";
+export * from "./profile.js";
+export { quotePath, unquote } from "./quote.js";
+export { renderPath, renderProfile, ruleText } from "./render.js";
+export { compileGlob, filterSlashes, globSource } from "./glob.js";
+export { expandVariables, parseVariables } from "./variables.js";
+export type { Variables } from "./variables.js";
+export { baseFileRules, snapshotVariables } from "./snapshot.js";
+export { coveredByBase, matches, matchingFileRules, patternMatches, request } from "./match.js";
+export type { MatchOptions, Request } from "./match.js";
