@@ -7,6 +7,7 @@ import { loadRuntimeBaseline, VDSO_CALLS, type RuntimeName } from "../../src/sec
 import { requireTools, UNDER_CI } from "../support/tools.js";
 import { RUNTIMES, type OciSeccomp, type Runtime } from "./support/bundle.js";
 import { compileC } from "./support/compile.js";
+import { dockerToOci } from "./support/docker-profile.js";
 import { ENOSYS, EPERM, expectedErrno } from "./support/expected-denial.js";
 import { runContainer } from "./support/container.js";
 import { PROBE_CAPABILITIES, PROBE_SOURCE, PROBES, probeResults, type Probe } from "./support/probe.js";
@@ -17,6 +18,8 @@ import { traceInside } from "./support/trace-inside.js";
 import { PYTHON_ENV, WORKLOADS, type Workload } from "./support/workloads.js";
 
 const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
+/** What `profilesmith seccomp` adds without `--runtime`. */
+const DEFAULT_BASELINE: RuntimeName = "runc";
 
 interface Traced {
   readonly traces: readonly string[];
@@ -27,7 +30,7 @@ interface Traced {
 /**
  * Where a profile comes from: hand-built from the traced names, the vDSO calls
  * and the runtime baseline (checks the harness and the baselines without the
- * generator), or `profilesmith seccomp --format oci --runtime R`.
+ * generator), or made by `profilesmith seccomp`.
  */
 interface ProfileSource {
   readonly name: string;
@@ -46,16 +49,25 @@ const handBuilt: ProfileSource = {
   deniable: (probe, traced) => !traced.syscalls.has(probe.syscall),
 };
 
-const cli: ProfileSource = {
-  name: "CLI profile",
-  async make(traced, baseline, outDir) {
-    const output = join(outDir, `${baseline}.json`);
-    await promisify(execFile)("node", [CLI, "seccomp", ...traced.traces, "--format", "oci", "--runtime", baseline, "-o", output]);
-    return JSON.parse(readFileSync(output, "utf8")) as OciSeccomp;
-  },
-  deniable: (probe, traced) =>
-    probe.family === undefined ? !traced.syscalls.has(probe.syscall) : !traced.families.has(probe.family),
-};
+/**
+ * `profilesmith seccomp` with the defaults but for `--runtime` (left out for
+ * the default baseline) and, for `oci`, `--format oci`; the default Docker
+ * format is handed to the runtime as Docker would.
+ */
+function cliSource(format: "oci" | "docker"): ProfileSource {
+  return {
+    name: format === "oci" ? "CLI --format oci" : "CLI default format (docker)",
+    async make(traced, baseline, outDir) {
+      const output = join(outDir, `${baseline}.${format}.json`);
+      const options = [...(format === "oci" ? ["--format", "oci"] : []), ...(baseline === DEFAULT_BASELINE ? [] : ["--runtime", baseline])];
+      await promisify(execFile)("node", [CLI, "seccomp", ...traced.traces, ...options, "-o", output]);
+      const profile = JSON.parse(readFileSync(output, "utf8")) as OciSeccomp;
+      return format === "oci" ? profile : dockerToOci(profile);
+    },
+    deniable: (probe, traced) =>
+      probe.family === undefined ? !traced.syscalls.has(probe.syscall) : !traced.families.has(probe.family),
+  };
+}
 
 const missingTools = requireTools("end-to-end workload tests", "runc", "crun", "strace", "gcc", "unshare", "python3");
 
@@ -67,7 +79,7 @@ function cliMissing(): boolean {
   return true;
 }
 
-const SOURCES = [handBuilt, ...(cliMissing() ? [] : [cli])];
+const SOURCES = [handBuilt, ...(cliMissing() ? [] : [cliSource("oci"), cliSource("docker")])];
 
 /**
  * Each runtime with its `either` baseline in both modes and its `-nnp` one
