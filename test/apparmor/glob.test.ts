@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   baseFileRules,
@@ -160,5 +161,30 @@ describe.skipIf(missing.length)("glob matcher against apparmor_parser's compiled
       const ours = compileGlob(aare);
       for (const path of paths) expect(ours.test(path), `${pattern.source} on ${JSON.stringify(path)}`).toBe(theirs.test(path));
     }
+  });
+
+  it("compiles random globs to regexes that agree with the parser's on random paths", () => {
+    const token = fc.constantFrom("/", "a", "b", ".", "*", "**", "?", "[ab]", "[^a]", "[a-c]", "{a,b}", "{,a/}", "{a*,b/c}", "@{pid}", "\\*");
+    const globs = fc.array(fc.array(token, { maxLength: 6 }).map((t) => "/" + t.join("")), { minLength: 1, maxLength: 20 });
+    const paths = fc.array(fc.array(fc.constantFrom("/", "a", "b", "c", ".", "1", "*", "//"), { maxLength: 7 }).map((t) => "/" + t.join("")), {
+      minLength: 50,
+      maxLength: 50,
+    });
+    fc.assert(
+      fc.property(globs, paths, (sources, samples) => {
+        const rules = sources.map((source) => ({ kind: "file" as const, deny: false as const, owner: false, path: { kind: "glob" as const, source }, perms: filePerms("r") }));
+        const run = runApparmorParser(renderProfile(profile("random", [], rules)));
+        expect(run.status, run.stderr).toBe(0);
+        for (const source of sources) {
+          const aare = filterSlashes(expandVariables(source, snapshotVariables()));
+          const pcre = run.exprs.get(aare);
+          expect(pcre, `parser has no aare ${aare}`).toBeDefined();
+          const theirs = new RegExp(`^${pcre}$`);
+          const ours = compileGlob(aare);
+          for (const path of samples) expect(ours.test(path), `${source} on ${path}`).toBe(theirs.test(path));
+        }
+      }),
+      { numRuns: 15 },
+    );
   });
 });
