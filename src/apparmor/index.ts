@@ -6,5 +6,5 @@ export { compileGlob, filterSlashes, globSource } from "./glob.js";
 export { expandVariables, parseVariables } from "./variables.js";
 export type { Variables } from "./variables.js";
 export { baseFileRules, snapshotVariables } from "./snapshot.js";
-export { coveredByBase, matches, matchingFileRules, patternMatches, request } from "./match.js";
+export { coveredByBase, matches, matchingFileRules, patternMatches, fileRequest } from "./match.js";
 export type { MatchOptions, Request } from "./match.js";

@@ -28,7 +28,7 @@ export interface Request {
 const EXEC_MODES_LONGEST_FIRST = [...EXEC_MODES, "x"].sort((a, b) => b.length - a.length);
 
 /** A request from AppArmor's spelling: `r`, `rw`, `x` (any exec mode), `ix`, `mr`. Throws RangeError if malformed. */
-export function request(perms: string): Request {
+export function fileRequest(perms: string): Request {
   const letters = new Set<Letter>();
   let exec: ExecMode | "x" | undefined;
   for (let i = 0; i < perms.length; ) {
@@ -123,7 +123,7 @@ function grants(rules: readonly (FileRule | DenyFileRule)[], wanted: Request): b
  * is a directory. `path` is text (UTF-8 encoded) or raw bytes.
  */
 export function matches(profile: Profile, path: string | Uint8Array, perms: string, options: MatchOptions = {}): boolean {
-  return grants(matchingFileRules(profile, path, options), request(perms));
+  return grants(matchingFileRules(profile, path, options), fileRequest(perms));
 }
 
 const EMPTY: Profile = { name: "base", flags: [], rules: [] };

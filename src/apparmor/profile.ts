@@ -88,17 +88,22 @@ export interface PtraceRule extends Commented {
   readonly peer?: PeerLabel;
 }
 
+/** Unix socket accesses that involve a peer; apparmor_parser refuses the others together with `peer=`. */
+export const UNIX_PEER_ACCESS = ["connect", "send", "receive", "accept"] as const;
 export const UNIX_ACCESS = [
   "create", "bind", "listen", "accept", "connect", "send", "receive", "getattr", "setattr", "getopt", "setopt", "shutdown",
 ] as const;
 export const UNIX_TYPES = ["stream", "dgram", "seqpacket"] as const;
 
-export interface UnixRule extends Commented {
+interface UnixRuleBase extends Commented {
   readonly kind: "unix";
-  readonly access: readonly (typeof UNIX_ACCESS)[number][];
   readonly type?: (typeof UNIX_TYPES)[number];
-  readonly peer?: PeerLabel;
 }
+
+/** `unix (ACCESS…) [type=T] [peer=(label=L)],`: with a peer, only peer accesses (empty access: all of them). */
+export type UnixRule =
+  | (UnixRuleBase & { readonly access: readonly (typeof UNIX_ACCESS)[number][]; readonly peer?: undefined })
+  | (UnixRuleBase & { readonly access: readonly (typeof UNIX_PEER_ACCESS)[number][]; readonly peer: PeerLabel });
 
 export type Rule = FileRule | DenyFileRule | CapabilityRule | NetworkRule | SignalRule | PtraceRule | UnixRule;
 

@@ -11,7 +11,7 @@ import {
   matchingFileRules,
   permsText,
   profile,
-  request,
+  fileRequest,
 } from "../../src/apparmor/index.js";
 
 const allow = (path: PathPattern, perms: string, owner = false): Rule => ({
@@ -42,9 +42,9 @@ describe("file permissions", () => {
   });
 
   it("reads requests, where x means any exec mode", () => {
-    expect(request("rx")).toEqual({ letters: new Set(["r"]), exec: "x" });
-    expect(request("mix")).toEqual({ letters: new Set(["m"]), exec: "ix" });
-    expect(() => request("rq")).toThrow(RangeError);
+    expect(fileRequest("rx")).toEqual({ letters: new Set(["r"]), exec: "x" });
+    expect(fileRequest("mix")).toEqual({ letters: new Set(["m"]), exec: "ix" });
+    expect(() => fileRequest("rq")).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { PathPattern, Rule } from "../../src/apparmor/index.js";
-import { denyPerms, filePerms, globPattern, literalPath, profile, renderProfile } from "../../src/apparmor/index.js";
+import {
+  denyPerms,
+  filePerms,
+  globPattern,
+  literalPath,
+  profile,
+  PROFILE_FLAGS,
+  PTRACE_ACCESS,
+  renderProfile,
+  SIGNAL_ACCESS,
+  SIGNALS,
+  UNIX_ACCESS,
+  UNIX_PEER_ACCESS,
+  UNIX_TYPES,
+} from "../../src/apparmor/index.js";
+import { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOLS, NETWORK_TYPES } from "../../src/policy/apparmor-vocabulary.js";
 import { requireTools } from "../support/tools.js";
 import { runApparmorParser } from "./parser.js";
 
@@ -33,6 +48,8 @@ const RULES: Rule[] = [
   file(literalPath("/usr/bin/cat"), "ix"),
   file(literalPath("/etc/passwd"), "r"),
 ];
+
+const HOSTILE_COMMENT = "a\n/etc/shadow r,\r\x01";
 
 const GOLDEN = `abi <abi/3.0>,
 include <tunables/global>
@@ -85,22 +102,47 @@ describe("renderProfile", () => {
     );
   });
 
+  it("cannot express a unix rule apparmor_parser refuses", () => {
+    // @ts-expect-error: create is not a peer access, and apparmor_parser refuses it with peer=
+    const refused: Rule = { kind: "unix", access: ["create"], peer: "unconfined" };
+    expect(refused.kind).toBe("unix");
+  });
+
   it("rejects names and peers that would need quoting", () => {
     expect(() => profile("bad name", [], [])).toThrow(RangeError);
     expect(() => profile("ok", [], [{ kind: "ptrace", access: ["read"], peer: "x y" }])).toThrow(RangeError);
   });
 
   it("keeps a hostile comment on comment lines", () => {
-    const text = renderProfile(profile("c", [], [{ kind: "capability", capability: "chown", comment: "a\n/etc/shadow r,\r\x01" }]));
+    const text = renderProfile(profile("c", [], [{ kind: "capability", capability: "chown", comment: HOSTILE_COMMENT }]));
     expect(text).toContain("  # a\n  # /etc/shadow r,\\x0d\\x01\n  capability chown,\n");
   });
 
   describe.skipIf(requireTools("rendered profiles pass apparmor_parser", "apparmor_parser").length)("apparmor_parser", () => {
-    it("accepts the golden profile and an empty one", () => {
-      for (const p of [golden, profile("empty", [], [])]) {
+    it("accepts the golden profile, an empty one and one with a hostile comment", () => {
+      for (const p of [golden, profile("empty", [], []), profile("c", ["complain"], [{ kind: "capability", capability: "chown", comment: HOSTILE_COMMENT }])]) {
         const run = runApparmorParser(renderProfile(p));
         expect(run.status, run.stderr).toBe(0);
       }
+    });
+
+    it("accepts every capability, network family and type, signal, ptrace and unix access word", () => {
+      const rules: Rule[] = [
+        ...CAPABILITIES.map((capability): Rule => ({ kind: "capability", capability })),
+        { kind: "network" },
+        ...NETWORK_DOMAINS.flatMap((domain): Rule[] => [{ kind: "network", domain }, { kind: "network", domain, type: "stream" }]),
+        ...[...NETWORK_TYPES, ...NETWORK_PROTOCOLS].map((type): Rule => ({ kind: "network", domain: "inet", type })),
+        ...NETWORK_TYPES.map((type): Rule => ({ kind: "network", type })),
+        { kind: "signal", access: [...SIGNAL_ACCESS], set: [...SIGNALS], peer: "unconfined" },
+        { kind: "signal", access: [], set: [] },
+        { kind: "ptrace", access: [...PTRACE_ACCESS], peer: "other-profile" },
+        ...UNIX_TYPES.map((type): Rule => ({ kind: "unix", access: [...UNIX_ACCESS], type })),
+        ...UNIX_TYPES.map((type): Rule => ({ kind: "unix", access: [...UNIX_PEER_ACCESS], type, peer: "unconfined" })),
+        { kind: "unix", access: [] },
+        { kind: "unix", access: [], peer: "@{profile_name}" },
+      ];
+      const run = runApparmorParser(renderProfile(profile("vocabulary", [...PROFILE_FLAGS], rules)));
+      expect(run.status, run.stderr).toBe(0);
     });
   });
 });
