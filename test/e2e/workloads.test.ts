@@ -133,9 +133,10 @@ describe.skipIf(missingTools.length)("workloads traced in a container and run un
     });
     afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
 
-    describe.each(
-      SOURCES.flatMap((source) => TARGETS.map((target) => ({ source, ...target, name: `${source.name} --runtime ${target.baseline}, run by ${target.runtime}` }))),
-    )(
+    const cases = SOURCES.flatMap((source) =>
+      TARGETS.map((target) => ({ source, ...target, name: `${source.name}, ${target.baseline} baseline, run by ${target.runtime}` })),
+    );
+    describe.each(cases)(
       "$name",
       ({ source, runtime, baseline, modes }) => {
         let profile: OciSeccomp = {};

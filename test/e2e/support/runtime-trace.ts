@@ -6,6 +6,7 @@ import { runContainer, type ContainerResult } from "./container.js";
 
 const LINE = /^(\d+)\s+(.*)$/;
 const CALL = /^([a-z0-9_]+)\(/;
+const RESUMED = /^<\.\.\. ([a-z0-9_]+) resumed>/;
 const RESULT = /\)\s+=\s+(-?\d+)/;
 /** The call that installs a filter (libseccomp probes the API first with NULL programs). */
 const INSTALLS_FILTER = /^(seccomp\(SECCOMP_SET_MODE_FILTER|prctl\(PR_SET_SECCOMP, SECCOMP_MODE_FILTER), .*\{len=/;
@@ -29,12 +30,12 @@ export function callsUnderFilter(strace: string): string[] {
       continue;
     }
     if (!filtered.has(pid)) continue;
-    const name = CALL.exec(text)?.[1];
-    if (name !== undefined) calls.add(name);
-    if (name === "execve") break;
+    const started = CALL.exec(text)?.[1];
+    if (started !== undefined) calls.add(started);
+    if (started === "execve") break;
+    const call = started ?? RESUMED.exec(text)?.[1];
     const child = RESULT.exec(text)?.[1];
-    const resumedName = /^<\.\.\. ([a-z0-9_]+) resumed>/.exec(text)?.[1];
-    if (child !== undefined && NEW_TASK.has(name ?? resumedName ?? "")) filtered.add(child);
+    if (call !== undefined && NEW_TASK.has(call) && child !== undefined) filtered.add(child);
   }
   return [...calls].sort();
 }
