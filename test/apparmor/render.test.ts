@@ -15,7 +15,7 @@ import {
   UNIX_PEER_ACCESS,
   UNIX_TYPES,
 } from "../../src/apparmor/index.js";
-import { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOLS, NETWORK_TYPES } from "../../src/policy/apparmor-vocabulary.js";
+import { CAPABILITIES, EXEC_MODES, NETWORK_DOMAINS, NETWORK_PROTOCOLS, NETWORK_TYPES } from "../../src/policy/apparmor-vocabulary.js";
 import { requireTools } from "../support/tools.js";
 import { runApparmorParser } from "./parser.js";
 
@@ -126,7 +126,7 @@ describe("renderProfile", () => {
       }
     });
 
-    it("accepts every capability, network family and type, signal, ptrace and unix access word", () => {
+    it("accepts every capability, network family and type, signal, ptrace and unix access word, exec mode, deny form", () => {
       const rules: Rule[] = [
         ...CAPABILITIES.map((capability): Rule => ({ kind: "capability", capability })),
         { kind: "network" },
@@ -140,6 +140,9 @@ describe("renderProfile", () => {
         ...UNIX_TYPES.map((type): Rule => ({ kind: "unix", access: [...UNIX_PEER_ACCESS], type, peer: "unconfined" })),
         { kind: "unix", access: [] },
         { kind: "unix", access: [], peer: "@{profile_name}" },
+        ...EXEC_MODES.map((mode, i): Rule => ({ kind: "file", deny: false, owner: i % 2 === 0, path: literalPath(`/bin/e${i}`), perms: filePerms(`mr${mode}`) })),
+        { kind: "file", deny: true, owner: true, path: globPattern("/x/**"), perms: denyPerms("mrwlkx") },
+        { kind: "file", deny: true, owner: false, path: literalPath("/y"), perms: denyPerms("a") },
       ];
       const run = runApparmorParser(renderProfile(profile("vocabulary", [...PROFILE_FLAGS], rules)));
       expect(run.status, run.stderr).toBe(0);
