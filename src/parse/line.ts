@@ -256,6 +256,8 @@ const SUPERSEDED = /^\+\+\+ superseded by execve in pid (\d+) \+\+\+$/;
 const PERSONALITY = /^(?:strace: )?\[ Process PID=(\d+) runs in (64 bit|32 bit|x32) mode\. \]$/;
 const STRACE_NOTE = /^strace: Process \d+ (?:attached|detached|suspended|resumed)/;
 const SUMMARY_LINE = /^(?:% time +seconds|-+(?: -+)+$| *\d+\.\d+ +\d+\.\d+ +\d+ +\d+(?: +\d+)? +\S+$)/;
+/** `-e write=FD` / `-e read=FD` hex dumps: ` | 00000  50 61 63 6b  …  PackageKit.X11.a |`. */
+const DUMP_LINE = /^ \| [0-9a-f]{5,} /;
 
 function parseMarker(body: string, pid: number | undefined): StraceLine {
   const signal = SIGNAL.exec(body);
@@ -286,11 +288,14 @@ function parseBody(text: string, start: number, pid: number | undefined, nr: num
   }
 }
 
-/** Lines strace writes besides the trace proper: personality changes, notes, `-C` summaries. */
-function parseOther(text: string): StraceLine | undefined {
-  const personality = PERSONALITY.exec(text);
+/**
+ * Lines strace writes besides the trace proper: personality changes (with a pid
+ * prefix when strace writes to stderr), notes, `-C` summaries, data dumps.
+ */
+function parseOther(text: string, body: string): StraceLine | undefined {
+  const personality = PERSONALITY.exec(body);
   if (personality) return { kind: "personality", pid: Number(personality[1]), mode: personality[2] as PersonalityMode };
-  if (STRACE_NOTE.test(text) || SUMMARY_LINE.test(text)) return { kind: "ignored" };
+  if (STRACE_NOTE.test(text) || SUMMARY_LINE.test(text) || DUMP_LINE.test(text)) return { kind: "ignored" };
   return undefined;
 }
 
@@ -306,5 +311,5 @@ export function parseLine(raw: string): StraceLine {
   const prefix = scanPrefixes(text);
   if (prefix.body === text.length) return { kind: "ignored" };
   const line = parseBody(text, prefix.body, prefix.pid, prefix.nr);
-  return line.kind === "unparsed" ? (parseOther(text) ?? line) : line;
+  return line.kind === "unparsed" ? (parseOther(text, text.slice(prefix.body)) ?? line) : line;
 }

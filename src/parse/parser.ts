@@ -78,6 +78,12 @@ export class StraceParser {
   private readonly resolved = new Map<Arch, Map<string, ResolvedName | string>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
   private lastArch: Arch;
+  /** Whether a line without a pid prefix was seen (its pid is the default pid). */
+  private sawUnprefixed = false;
+  /** The pid personality notes give the process of the unprefixed lines. */
+  private unprefixedPid: number | undefined;
+  /** The start of a line strace cut with one of its own messages; the next line continues it. */
+  private cut: { readonly text: string; readonly line: number } | undefined;
 
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
@@ -88,13 +94,37 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
+    if (this.cut !== undefined) {
+      const { text: start, line: startLine } = this.cut;
+      this.cut = undefined;
+      this.parsed(start + text, startLine, out);
+    } else {
+      this.parsed(text, lineNo, out);
+    }
+  }
+
+  /**
+   * A line that failed to parse may be one strace cut with a message of its own
+   * when writing to stderr (`clone(…, flags=…|SIGCHLDstrace: Process 2714 attached`,
+   * then `, child_tidptr=…) = 2714`): the message is parsed alone and the start is
+   * joined with the next line.
+   */
+  private splitMessage(text: string, lineNo: number, out: TraceEvent[]): boolean {
+    const at = text.lastIndexOf("strace: ");
+    if (at <= 0 || parseLine(text.slice(at)).kind === "unparsed") return false;
+    this.parsed(text.slice(at), lineNo, out);
+    this.cut = { text: text.slice(0, at), line: lineNo };
+    return true;
+  }
+
+  private parsed(text: string, lineNo: number, out: TraceEvent[]): void {
     const pos: SourcePos = { file: this.options.file, line: lineNo };
     const line = parseLine(text);
     switch (line.kind) {
       case "ignored":
         return;
       case "unparsed":
-        out.push({ kind: "unparsed", reason: line.reason, text, pos });
+        if (!this.splitMessage(text, lineNo, out)) out.push({ kind: "unparsed", reason: line.reason, text, pos });
         return;
       case "personality": {
         const arch = MODES[this.native][line.mode];
@@ -102,17 +132,22 @@ export class StraceParser {
           out.push({ kind: "unparsed", reason: `no ${line.mode} mode on ${this.native}`, text, pos });
           return;
         }
+        // A trace without pid prefixes names its process only here: its lines are the default pid's.
+        if (this.sawUnprefixed && this.unprefixedPid === undefined && !this.archOf.has(line.pid)) {
+          this.unprefixedPid = line.pid;
+        }
+        if (line.pid === this.unprefixedPid) this.archOf.set(this.defaultPid, arch);
         this.archOf.set(line.pid, arch);
         this.lastArch = arch;
         out.push({ kind: "personality", pid: line.pid, arch, pos });
         return;
       }
       case "signal":
-        out.push({ kind: "signal", pid: line.pid ?? this.defaultPid, signal: line.signal, stopped: line.stopped, pos });
+        out.push({ kind: "signal", pid: this.pidOf(line.pid), signal: line.signal, stopped: line.stopped, pos });
         return;
       case "exited":
       case "killed": {
-        const pid = line.pid ?? this.defaultPid;
+        const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         this.archOf.delete(pid);
         const how = line.kind === "exited" ? { exited: line.status } : { killedBy: line.signal, coreDumped: line.coreDumped };
@@ -120,17 +155,17 @@ export class StraceParser {
         return;
       }
       case "superseded":
-        this.supersede(line.pid ?? this.defaultPid, line.oldPid, out);
+        this.supersede(this.pidOf(line.pid), line.oldPid, out);
         return;
       case "call": {
-        const pid = line.pid ?? this.defaultPid;
+        const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         const arch = this.callArch(pid, line.name, line.nr, pos, out);
         out.push(this.event(pid, line, arch, pos, text, line.result));
         return;
       }
       case "unfinished": {
-        const pid = line.pid ?? this.defaultPid;
+        const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         const arch = this.callArch(pid, line.name, line.nr, pos, out);
         const call = { name: line.name, nr: line.nr, arch, args: line.args, pos, text };
@@ -138,7 +173,7 @@ export class StraceParser {
         return;
       }
       case "resumed": {
-        const pid = line.pid ?? this.defaultPid;
+        const pid = this.pidOf(line.pid);
         let started = this.pending.get(pid);
         if (started !== undefined && started.name !== line.name) {
           this.flush(pid, out);
@@ -157,6 +192,11 @@ export class StraceParser {
 
   /** End of input: every call still pending never resumed. */
   end(out: TraceEvent[]): void {
+    if (this.cut !== undefined) {
+      const pos = { file: this.options.file, line: this.cut.line };
+      out.push({ kind: "unparsed", reason: "line cut by a strace message, never continued", text: this.cut.text, pos });
+      this.cut = undefined;
+    }
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
     for (const [pid, call] of calls) out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
@@ -183,6 +223,13 @@ export class StraceParser {
     this.lastArch = arch;
     out.push({ kind: "personality", pid, arch, pos });
     return arch;
+  }
+
+  /** The pid of a line: its prefix, or the default pid when it has none. */
+  private pidOf(prefix: number | undefined): number {
+    if (prefix !== undefined) return prefix;
+    this.sawUnprefixed = true;
+    return this.defaultPid;
   }
 
   private archFor(pid: number): Arch {

@@ -106,12 +106,15 @@ export function splitArgs(text: string): string[] {
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c > LT && c !== OPEN_BRACKET && c !== CLOSE_BRACKET && c !== OPEN_BRACE && c !== CLOSE_BRACE) continue;
     if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
     else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
     else if (c === COMMA && depth === 0) {
       args.push(text.slice(from, i).trim());
       from = i + 1;
-    } else {
+    } else if (c === QUOTE) {
+      i = skipString(text, i) - 1;
+    } else if (c === SLASH || c === LT) {
       const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }

@@ -1,7 +1,7 @@
 /**
  * Text and byte streams into events: lines split at LF (a CR before it is
- * dropped), UTF-8 decoded across chunk boundaries, only the unfinished last
- * line and the pending calls held in memory.
+ * dropped by the line parser), UTF-8 decoded across chunk boundaries, only the
+ * unfinished last line and the pending calls held in memory.
  */
 import type { TraceEvent } from "../events/types.js";
 import { StraceParser, type StraceParseOptions } from "./parser.js";
@@ -17,23 +17,41 @@ export function parseStraceText(text: string, options: StraceParseOptions): Trac
   return out;
 }
 
+const LF = 0x0a;
+
+function asBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === "string") return Buffer.from(chunk, "utf8");
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /**
  * The lines of a chunked input, numbered from 1, in batches (one per chunk):
- * per-batch rather than per-line iteration keeps large traces fast.
+ * per-batch rather than per-line iteration keeps large traces fast. Chunks are
+ * cut at their last LF, which never falls inside a UTF-8 sequence; the bytes
+ * after it wait for the next chunk.
  */
 export async function* straceLines(
   input: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  const decoder = new TextDecoder("utf-8");
-  let carry = "";
+  let pending: Buffer[] = [];
   for await (const chunk of input) {
-    const text = typeof chunk === "string" ? decoder.decode() + chunk : decoder.decode(chunk, { stream: true });
-    const lines = (carry + text).split("\n");
-    carry = lines.pop() as string;
-    if (lines.length > 0) yield lines;
+    const bytes = asBuffer(chunk);
+    const last = bytes.lastIndexOf(LF);
+    if (last < 0) {
+      pending.push(Buffer.from(bytes));
+      continue;
+    }
+    const first = bytes.indexOf(LF);
+    const head =
+      pending.length === 0
+        ? bytes.toString("utf8", 0, first)
+        : Buffer.concat([...pending, bytes.subarray(0, first)]).toString("utf8");
+    const lines = first < last ? bytes.toString("utf8", first + 1, last).split("\n") : [];
+    lines.unshift(head);
+    pending = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : [];
+    yield lines;
   }
-  const last = carry + decoder.decode();
-  if (last !== "") yield [last];
+  if (pending.length > 0) yield [Buffer.concat(pending).toString("utf8")];
 }
 
 /**

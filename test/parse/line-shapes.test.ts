@@ -297,3 +297,24 @@ describe("personality without strace's notes (they go to stderr, not to a -o fil
     ]);
   });
 });
+
+describe("lines cut by strace's own messages (strace -f writing to stderr)", () => {
+  test("the message is read alone and the call joined with the next line (recorded)", () => {
+    const text = [
+      "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLDstrace: Process 2714 attached",
+      ", child_tidptr=0x7fca53312a10) = 2714",
+      "[pid  2714] close(4strace: Process 2715 attached",
+      ")                    = 0",
+    ].join("\n");
+    expect(calls(text).map((e) => [e.pid, e.name, e.pos.line, e.rawArgs])).toEqual([
+      [0, "clone", 1, "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7fca53312a10"],
+      [2714, "close", 3, "4"],
+    ]);
+  });
+
+  test("a cut line never continued is reported", () => {
+    expect(parse("close(4strace: Process 2715 attached")).toMatchObject([
+      { kind: "unparsed", reason: "line cut by a strace message, never continued", text: "close(4", pos: { line: 1 } },
+    ]);
+  });
+});
