@@ -233,6 +233,27 @@ describe("signals, exits, personalities, other lines", () => {
     ]);
   });
 
+  test("notes with a pid prefix (stderr), and notes naming the process of an unprefixed trace (recorded)", () => {
+    const stderr = parse("[pid  3634] [ Process PID=3634 runs in 32 bit mode. ]\n[pid  3634] getpid() = 3634");
+    expect(stderr.map((e) => (e.kind === "syscall" || e.kind === "personality" ? e.arch : e.kind))).toEqual(["x86", "x86"]);
+    const unprefixed = parse(
+      [
+        "munmap(0x7fd13f4d3000, 47259)           = 0",
+        "[ Process PID=19286 runs in 32 bit mode. ]",
+        'write(1, "hello from int 0x80\\n", 20)   = 20',
+        "[ Process PID=19286 runs in 64 bit mode. ]",
+        "getppid()                               = 19283",
+      ].join("\n"),
+    );
+    expect(unprefixed.map((e) => (e.kind === "syscall" ? `${e.name}:${e.arch}` : e.kind))).toEqual([
+      "munmap:x86_64",
+      "personality",
+      "write:x86",
+      "personality",
+      "getppid:x86_64",
+    ]);
+  });
+
   test("aarch64 traces: 32 bit mode is arm", () => {
     const events = parse("[ Process PID=5 runs in 32 bit mode. ]\n5 getpid() = 5", { native: "aarch64" });
     expect(events.map((e) => (e.kind === "syscall" || e.kind === "personality" ? e.arch : e.kind))).toEqual(["arm", "arm"]);
@@ -260,6 +281,7 @@ describe("signals, exits, personalities, other lines", () => {
       "  0.00    0.000000           0         1           set_robust_list",
       "100.00    0.000000           0        29         1 total",
       "strace: Process 1234 detached",
+      " | 00000  50 61 63 6b 61 67 65 4b  69 74 0a 58 31 31 0a 61  PackageKit.X11.a |",
     ].join("\n");
     expect(parse(text)).toEqual([]);
   });
