@@ -1,0 +1,52 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../../errors.js";
+import { diffJson, diffSeccomp, diffText } from "../../diff/index.js";
+import { readSeccompProfileFile } from "../../verify/index.js";
+import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
+
+const HELP = `Usage: profilesmith diff A B [OPTIONS]
+
+Compare two seccomp profiles by what they do, not how they are written: per ABI, the calls
+only one of them allows, and every other call the two answer differently (argument
+conditions, errno values, actions), and how each answers calls it has no rule for. Either
+file may be in Docker, OCI (a linux.seccomp object or a whole config.json) or SPO format, so
+a Docker and an OCI rendering of the same profile are equal.
+
+Options:
+      --json     print the differences as JSON
+  -h, --help     show this help
+
+Examples:
+  profilesmith diff committed.json fresh.json
+  profilesmith seccomp app.strace --format oci > oci.json && profilesmith diff app.json oci.json
+  profilesmith diff old.json new.json --json | jq '.arches[].calls[].syscall'
+
+Exit codes: 0 the profiles answer every call alike, 1 they differ, 2 usage or input error.
+`;
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { json: { type: "boolean" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandLine(argv);
+  const [fileA, fileB, ...extra] = positionals;
+  if (fileA === undefined || fileB === undefined || extra.length > 0) {
+    throw new UsageError("give exactly two profiles to compare, A and B (see --help)");
+  }
+  const [a, b] = await Promise.all([readSeccompProfileFile(fileA, io.cwd), readSeccompProfileFile(fileB, io.cwd)]);
+  const diff = diffSeccomp(a.profile, b.profile);
+  io.stdout.write(values.json ? diffJson(diff, a.file, b.file) : diffText(diff, a.file, b.file));
+  return diff.same ? EXIT.ok : EXIT.findings;
+}
+
+export const diffCommand: Command = {
+  name: "diff",
+  summary: "show what one profile allows that another does not, per ABI",
+  help: HELP,
+  run,
+};

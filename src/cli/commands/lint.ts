@@ -1,0 +1,56 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../../errors.js";
+import { lintJson, lintSeccomp, lintText, writtenRules } from "../../lint/index.js";
+import { readSeccompProfileFile } from "../../verify/index.js";
+import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
+
+const HELP = `Usage: profilesmith lint FILE [OPTIONS]
+
+Review a seccomp profile (Docker, OCI or SPO format), one line per finding with its reason:
+  risky         calls a container rarely needs that widen the kernel's attack surface or
+                reach outside the container (ptrace, mount, bpf, keyctl, io_uring_*, ...),
+                clone/unshare allowed with namespace flags, socket allowed for risky address
+                families or for every family
+  unknown name  a name that is not a syscall on any ABI its rule applies to
+  too new       a name libseccomp 2.5.4 does not know: runc 1.1.5 and crun 1.8.1 drop it
+                silently, so the call gets the default action
+  no-op rule    a rule whose action is the default action
+Then a summary against Docker's default profile: how many calls each allows per ABI, and
+which this profile allows that Docker's does not (Docker's rules that need capabilities
+count as for a container without added ones). The summary alone is not a finding.
+
+Options:
+      --json     print the findings and the summary as JSON
+  -h, --help     show this help
+
+Examples:
+  profilesmith lint app.json
+  profilesmith lint seccomp-profile.yaml --json | jq -r '.findings[] | .subject + ": " + .reason'
+
+Exit codes: 0 no findings, 1 findings, 2 usage or input error.
+`;
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { json: { type: "boolean" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandLine(argv);
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError("give exactly one profile FILE (see --help)");
+  const profileFile = await readSeccompProfileFile(file, io.cwd);
+  const lint = lintSeccomp(profileFile.profile, { written: writtenRules(profileFile.text, file, profileFile.profile) });
+  io.stdout.write(values.json ? lintJson(lint, file) : lintText(lint, file));
+  return lint.findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+export const lintCommand: Command = {
+  name: "lint",
+  summary: "flag risky allowances, no-op rules and unknown or too-new names in a profile",
+  help: HELP,
+  run,
+};

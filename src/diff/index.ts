@@ -1,0 +1,9 @@
+export {
+  diffSeccomp,
+  type ArchDifference,
+  type ArchTreatment,
+  type CallBehaviour,
+  type CallDifference,
+  type SeccompDiff,
+} from "./seccomp.js";
+export { behaviourText, diffJson, diffText } from "./text.js";

@@ -1,0 +1,6 @@
+export { verifySeccomp, type DeniedCalls, type SeccompVerification } from "./seccomp.js";
+export { decide, enforcedProfile, indexRules, type Decision, type FilterAnswer, type RuleIndex } from "./decide.js";
+export { filterArgs, type FilterArgs } from "./filter-args.js";
+export { readSeccompProfileFile, type ProfileFile, type SeccompProfileFile } from "./profile-file.js";
+export { conditionText, conditionsText, verdictText } from "./describe.js";
+export { answerText, verificationJson, verificationText } from "./text.js";

@@ -1,0 +1,51 @@
+/** `profilesmith verify`'s report: one line per group of denied calls, then a summary line. */
+import { verdictText } from "./describe.js";
+import type { FilterAnswer } from "./decide.js";
+import type { DeniedCalls, SeccompVerification } from "./seccomp.js";
+
+export function answerText(answer: FilterAnswer): string {
+  return answer.known ? verdictText(answer.verdict) : answer.verdicts.map(verdictText).join(" or ");
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function place(group: DeniedCalls): string {
+  const { pos, pid } = group.first;
+  const many = group.calls > 1 ? ` (${plural(group.calls, "call")}, ${plural(group.pids.length, "pid")})` : "";
+  return `${pos.file}:${pos.line}: pid ${pid}: ${group.arch} ${group.syscall}${many}`;
+}
+
+export function verificationText(result: SeccompVerification, profileFile: string): string {
+  const denied = result.denied.map((group) => `${place(group)}: ${answerText(group.answer)}: ${group.reason}`);
+  const alike = result.answeredAlike.map(
+    (group) => `${place(group)}: ${answerText(group.answer)} as in the trace, where the workload went on: not a finding`,
+  );
+  const deniedCalls = result.denied.reduce((sum, group) => sum + group.calls, 0);
+  const summary =
+    deniedCalls === 0
+      ? `${profileFile}: all ${plural(result.calls, "traced call")} would run`
+      : `${profileFile}: ${deniedCalls} of ${plural(result.calls, "traced call")} would be refused (${plural(result.denied.length, "finding")})`;
+  return [...denied, ...alike, summary].map((line) => `${line}\n`).join("");
+}
+
+export function verificationJson(result: SeccompVerification, profileFile: string): string {
+  const group = (g: DeniedCalls) => ({
+    arch: g.arch,
+    syscall: g.syscall,
+    answer: g.answer,
+    reason: g.reason,
+    first: { file: g.first.pos.file, line: g.first.pos.line, pid: g.first.pid },
+    calls: g.calls,
+    pids: g.pids,
+  });
+  const document = {
+    kind: result.kind,
+    profile: profileFile,
+    calls: result.calls,
+    denied: result.denied.map(group),
+    answeredAlike: result.answeredAlike.map(group),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
