@@ -4,6 +4,8 @@
  * refusal of inputs that are not strace logs at all.
  */
 import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import type { NativeArch } from "../syscalls/arch.js";
@@ -66,6 +68,19 @@ function readError(file: string, error: unknown): InputError {
   return new InputError(`${file}: cannot read (${why})`);
 }
 
+/** The files an input path names: itself, or the files of a `-ff` folder in name order. */
+async function inputFiles(path: string): Promise<string[]> {
+  if (path === "-") return [path];
+  const info = await stat(path).catch((error: unknown) => {
+    throw readError(path, error);
+  });
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(path, e.name));
+  if (files.length === 0) throw new InputError(`${path}: an empty folder, no strace -ff files in it`);
+  return files.sort();
+}
+
 /** Lines of one input, refusing binary data and `-c` summary tables as they appear. */
 async function* checkedLines(
   file: string,
@@ -99,8 +114,9 @@ async function* checkedLines(
 }
 
 /**
- * Reads strace logs (`-` is stdin), one after another. A `-ff` file (`NAME.PID`)
- * gives its pid to its unprefixed lines. Throws InputError (while iterating)
+ * Reads strace logs (`-` is stdin), one after another; a folder stands for the
+ * `-ff` files in it, in name order. A `-ff` file (`NAME.PID`) gives its pid to
+ * its unprefixed lines. Throws InputError (while iterating)
  * for an unreadable input, binary data, a `-c` summary table, an empty input or
  * one with no strace line at all, and with `strict` at the first input with an
  * unparsed line.
@@ -155,7 +171,9 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   }
 
   async function* batches(): AsyncGenerator<readonly TraceEvent[], void, undefined> {
-    for (const path of paths) yield* readOne(path);
+    for (const path of paths) {
+      for (const file of await inputFiles(path)) yield* readOne(file);
+    }
   }
 
   async function* events(): AsyncGenerator<TraceEvent, void, undefined> {

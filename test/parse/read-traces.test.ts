@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -96,6 +96,20 @@ describe("readTraces", () => {
   test("an unreadable input is an InputError naming it", async () => {
     const missing = join(dir, "missing.trace");
     expect(await refusal([missing])).toBe(`${missing}: cannot read (no such file)`);
-    expect(await refusal([dir])).toBe(`${dir}: cannot read (is a directory)`);
+    const empty = join(dir, "empty-ff");
+    mkdirSync(empty);
+    expect(await refusal([empty])).toBe(`${empty}: an empty folder, no strace -ff files in it`);
+  });
+
+  test("a folder is the -ff files in it, in name order", async () => {
+    const ff = join(dir, "ff");
+    mkdirSync(ff);
+    writeFileSync(join(ff, "trace.20"), "getppid() = 10\n");
+    writeFileSync(join(ff, "trace.10"), "getpid() = 10\n");
+    const { events } = await readAll([ff]);
+    expect(events.map((e) => (e.kind === "syscall" ? [e.pid, e.name, e.pos.file] : []))).toEqual([
+      [10, "getpid", join(ff, "trace.10")],
+      [20, "getppid", join(ff, "trace.20")],
+    ]);
   });
 });
