@@ -10,3 +10,5 @@ export * from "./diff/index.js";
 export { InputError, UsageError } from "./errors.js";
 export { runCli } from "./cli/run.js";
 export type { CliIo, Command, ExitCode } from "./cli/command.js";
+export * from "./record/index.js";
+export * from "./check/index.js";

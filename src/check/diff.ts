@@ -37,12 +37,12 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
     if (i < n && j < m && a[start + i] === b[start + j]) {
       ops.push({ kind: " ", line: a[start + i]! });
       i++, j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ kind: "+", line: b[start + j]! });
-      j++;
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       ops.push({ kind: "-", line: a[start + i]! });
       i++;
+    } else {
+      ops.push({ kind: "+", line: b[start + j]! });
+      j++;
     }
   }
   for (const line of a.slice(endA)) ops.push({ kind: " ", line });

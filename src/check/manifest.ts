@@ -17,6 +17,9 @@ import { ARCHES } from "../syscalls/arch.js";
 /** The file name `profilesmith check` looks for. */
 export const MANIFEST_NAME = "profilesmith.yaml";
 
+/** A workload's name: what a Kubernetes resource name or an AppArmor profile name may be. */
+export const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
 const InputPath = z.string().min(1, "a path cannot be empty");
 
 /** A file the manifest writes: relative, inside the manifest's directory. */
@@ -45,7 +48,7 @@ export const ManifestSchema = z
   .strictObject({
     version: z.literal(1),
     /** The workload's name: the SPO resource's metadata.name. */
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a name is lowercase letters, digits, '-' and '.'"),
+    name: z.string().regex(WORKLOAD_NAME, "a name is lowercase letters, digits, '-' and '.'"),
     traces: z.array(InputPath).default([]),
     allowlists: z.array(InputPath).default([]),
     profiles: z.array(ProfileEntrySchema).min(1, "list at least one profile"),
@@ -136,8 +139,8 @@ export async function loadManifest(path: string): Promise<Manifest> {
 
 const HEADER = [
   "# profilesmith manifest: the profiles below are generated from these traces and allowlists.",
-  "# Edit the options, then `profilesmith check --write` regenerates them; `profilesmith check` in CI",
-  "# fails when a committed profile is stale. Paths are relative to this file.",
+  "# Edit the options (see `profilesmith check --help`), then `profilesmith check --write` regenerates",
+  "# them; `profilesmith check` in CI fails when a committed profile is stale. Paths are relative to this file.",
 ].join("\n");
 
 /** The manifest as YAML, with a header saying how to regenerate. */

@@ -1,6 +1,10 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { diffCommand } from "./diff.js";
+import { recordCommand } from "./record.js";
+import { lintCommand } from "./lint.js";
 import { seccompCommand } from "./seccomp.js";
+import { verifyCommand } from "./verify.js";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [seccompCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, seccompCommand, checkCommand, verifyCommand, lintCommand, diffCommand];

@@ -1,0 +1,18 @@
+export { checkProfiles, findManifests, profileDiff, type CheckedProfile, type ProfileStatus } from "./check.js";
+export { unifiedDiff } from "./diff.js";
+export {
+  loadManifest,
+  MANIFEST_NAME,
+  ManifestSchema,
+  parseManifest,
+  ProfileEntrySchema,
+  renderManifest,
+  SeccompEntrySchema,
+  type Manifest,
+  type ManifestContent,
+  type ManifestInput,
+  type ProfileEntry,
+  type SeccompEntry,
+  WORKLOAD_NAME,
+} from "./manifest.js";
+export { regenerateManifest, type RegeneratedProfile } from "./regenerate.js";

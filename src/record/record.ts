@@ -1,0 +1,108 @@
+/**
+ * `profilesmith record` as a library call: run a command under strace, then
+ * write the trace, the symlinks its paths go through, the profiles and the
+ * manifest that regenerates them into one directory.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { readTraces } from "../parse/index.js";
+import { MANIFEST_NAME, ManifestSchema, renderManifest, type ManifestInput } from "../check/manifest.js";
+import { regenerateManifest } from "../check/regenerate.js";
+import type { CliIo } from "../cli/command.js";
+import { writeOutput } from "../cli/output.js";
+import { ensureStraceWorks, runTraced } from "./strace.js";
+import { collectSymlinks, eventPaths, readLinkHere, renderSymlinks } from "./symlinks.js";
+
+/** The names of the files `record` writes into its directory. */
+export const RECORD_FILES = {
+  manifest: MANIFEST_NAME,
+  trace: "trace.strace",
+  symlinks: "symlinks.json",
+  seccomp: "seccomp.json",
+} as const;
+
+export interface RecordOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Where the files go (relative to `io.cwd`); created when missing, its files of the same names replaced. */
+  readonly dir: string;
+  /** The workload's name, as the manifest's `name`. */
+  readonly name: string;
+}
+
+export interface RecordResult {
+  /** The command's exit status (128 + N when killed by signal N). */
+  readonly status: number;
+  /** The files written, absolute, manifest first. */
+  readonly files: readonly string[];
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** What the trace says: whether the command started (an execve succeeded), and the absolute paths its calls named. */
+async function scanTrace(file: string): Promise<{ started: boolean; paths: Set<string> }> {
+  const paths = new Set<string>();
+  if ((await stat(file)).size === 0) return { started: false, paths };
+  let started = false;
+  for await (const event of readTraces([file], { strict: false }).events) {
+    if (event.kind !== "syscall") continue;
+    if (event.decoded?.call === "execve" && event.outcome.kind === "returned") started = true;
+    for (const path of eventPaths(event)) paths.add(path);
+  }
+  return { started, paths };
+}
+
+/** The manifest `record` writes: its trace, and a Docker-format seccomp profile with runc's baseline. */
+export function recordManifest(name: string): ManifestInput {
+  return {
+    version: 1,
+    name,
+    traces: [RECORD_FILES.trace],
+    profiles: [{ kind: "seccomp", output: RECORD_FILES.seccomp, format: "docker", runtime: "runc" }],
+  };
+}
+
+/**
+ * Runs `options.command` under strace with `io`'s stdio, environment and
+ * directory, forwarding SIGINT, SIGTERM and SIGHUP to it. Whatever its exit
+ * status, writes (each file atomically) the trace, `symlinks.json`, the
+ * seccomp profile and the manifest. Throws InputError, writing nothing, when
+ * strace is missing or may not trace, or the command did not start.
+ */
+export async function record(options: RecordOptions, io: CliIo): Promise<RecordResult> {
+  await ensureStraceWorks(io.env);
+  const dir = resolve(io.cwd, options.dir);
+  let created: string | undefined;
+  try {
+    created = await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`${options.dir}: cannot create directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const partialTrace = join(dir, `.${RECORD_FILES.trace}.${randomBytes(6).toString("hex")}.tmp`);
+  const file = (name: string) => join(dir, name);
+  try {
+    const status = await runTraced(partialTrace, options.command, options.args, io, { cwd: io.cwd, env: io.env });
+    const { started, paths } = await scanTrace(partialTrace);
+    if (!started) {
+      if (created !== undefined) await rm(created, { recursive: true, force: true });
+      throw new InputError(`${options.command}: did not start (strace says why above); nothing was written`);
+    }
+    await rename(partialTrace, file(RECORD_FILES.trace));
+
+    const manifest = { file: file(RECORD_FILES.manifest), content: ManifestSchema.parse(recordManifest(options.name)) };
+    const profiles = await regenerateManifest(manifest);
+    await writeOutput(renderSymlinks(collectSymlinks(paths, readLinkHere)), file(RECORD_FILES.symlinks), io);
+    for (const profile of profiles) await writeOutput(profile.text, profile.path, io);
+    await writeOutput(renderManifest(recordManifest(options.name)), manifest.file, io);
+    return {
+      status,
+      files: [manifest.file, file(RECORD_FILES.trace), file(RECORD_FILES.symlinks), ...profiles.map((profile) => profile.path)],
+      warnings: profiles.flatMap((profile) => profile.warnings),
+      notes: profiles.flatMap((profile) => profile.notes),
+    };
+  } finally {
+    await rm(partialTrace, { force: true });
+  }
+}

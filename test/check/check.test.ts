@@ -1,0 +1,92 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runIn } from "./run-cli.js";
+
+const REPO = join(import.meta.dirname, "..", "..");
+const EXAMPLE = join(REPO, "profiles", "examples", "shell-pipeline");
+
+/** A copy of the shell-pipeline example under a fresh directory, as `app/`. */
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "profilesmith-check-"));
+  cpSync(EXAMPLE, join(dir, "app"), { recursive: true });
+  return dir;
+}
+
+describe("profilesmith check", () => {
+  it("passes the shipped example profiles: they are fresh", async () => {
+    const { code, out, err } = await runIn(REPO, ["check", "profiles"]);
+    expect(err).toMatch(/all fresh/);
+    expect(out).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("passes a fresh directory, and finds manifests in subdirectories", async () => {
+    const dir = workdir();
+    const { code, err } = await runIn(dir, ["check"]);
+    expect(err).toContain("1 profile(s) in 1 manifest(s): all fresh");
+    expect(code).toBe(0);
+  });
+
+  it("fails on a stale profile with a diff, and --write makes it fresh", async () => {
+    const dir = workdir();
+    const profile = join(dir, "app", "seccomp.json");
+    const fresh = readFileSync(profile, "utf8");
+    writeFileSync(profile, fresh.replace('        "write"\n', ""));
+    const stale = await runIn(dir, ["check", "."]);
+    expect(stale.code).toBe(1);
+    expect(stale.out).toContain("--- app/seccomp.json (committed)\n+++ app/seccomp.json (regenerated)\n@@");
+    expect(stale.out).toMatch(/^\+ {8}"write"$/m);
+    expect(stale.err).toContain("app/seccomp.json is stale");
+
+    const written = await runIn(dir, ["check", "--write"]);
+    expect(written.code).toBe(0);
+    expect(written.err).toContain("wrote app/seccomp.json");
+    expect(readFileSync(profile, "utf8")).toBe(fresh);
+  });
+
+  it("fails on a missing profile, and regenerates when the manifest's options change", async () => {
+    const dir = workdir();
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    const options = readFileSync(manifest, "utf8").replace("format: docker", "format: oci");
+    writeFileSync(manifest, options.replace("output: seccomp.json", "output: oci/seccomp.json"));
+    mkdirSync(join(dir, "app", "oci"));
+    const missing = await runIn(dir, ["check", "app"]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("oci/seccomp.json is missing");
+    expect(missing.out).toContain("@@ -0,0 +1,");
+    expect((await runIn(dir, ["check", "app", "--write"])).code).toBe(0);
+    const oci = JSON.parse(readFileSync(join(dir, "app", "oci", "seccomp.json"), "utf8"));
+    expect(oci).toHaveProperty("architectures");
+    expect(oci).not.toHaveProperty("archMap");
+    expect((await runIn(dir, ["check", "app"])).code).toBe(0);
+  });
+
+  it("exits 2 naming file and line for a bad manifest, and writes nothing", async () => {
+    const dir = workdir();
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("runtime: runc", "runtime: podman"));
+    const { code, err, out } = await runIn(dir, ["check", "--write"]);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toMatch(/^profilesmith check: .*app\/profilesmith\.yaml:\d+: profiles\[0\]\.runtime: .*\n$/);
+  });
+
+  it("exits 2 for a manifest naming a trace that is not there", async () => {
+    const dir = workdir();
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("- trace.strace", "- gone.strace"));
+    const { code, err } = await runIn(dir, ["check"]);
+    expect(code).toBe(2);
+    expect(err).toContain("gone.strace: cannot read (no such file)");
+  });
+
+  it("exits 2 when there is no manifest or no directory, and for bad usage", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "profilesmith-check-empty-"));
+    expect(await runIn(empty, ["check"])).toMatchObject({ code: 2, err: expect.stringContaining("no profilesmith.yaml found") });
+    expect(await runIn(empty, ["check", "nowhere"])).toMatchObject({ code: 2, err: expect.stringContaining("no such directory") });
+    expect((await runIn(empty, ["check", "a", "b"])).code).toBe(2);
+    expect((await runIn(empty, ["check", "--frobnicate"])).code).toBe(2);
+  });
+});
