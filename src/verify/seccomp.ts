@@ -3,15 +3,28 @@
  * would not let run, grouped by ABI, call and reason, with its first place in
  * the traces and how often and by which processes it was made.
  *
- * One exception is not a finding: a call the filter answers with ENOSYS that
- * also failed with ENOSYS in the trace. The workload already saw that answer
- * and went on (a libc falling back from clone3 or statx), so the profile
- * changes nothing for it; such calls are listed apart.
+ * A call the filter answers with ENOSYS is listed apart, not as a finding,
+ * when the workload is known to go on after that answer: the trace shows the
+ * call failing with ENOSYS already (the workload saw the same answer), or the
+ * call is one callers probe and fall back from (FALLBACKS: clone3 to clone,
+ * statx to newfstatat, ...) and the profile lets the fallback run (for clone3,
+ * clone with the same flags). That is how generated profiles answer clone3, as
+ * Docker's does; a program that calls clone3 without a fallback would fail.
  */
 import type { SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
 import { compareArches, ENOSYS, type SeccompProfile } from "../seccomp/profile.js";
 import type { Arch } from "../syscalls/arch.js";
-import { comparedArgs, decide, enforcedProfile, indexRules, type Decision, type FilterAnswer } from "./decide.js";
+import { FALLBACKS } from "../seccomp/fallbacks.js";
+import { isSyscall } from "../syscalls/index.js";
+import {
+  comparedArgs,
+  decide,
+  enforcedProfile,
+  indexRules,
+  type Decision,
+  type FilterAnswer,
+  type RuleIndex,
+} from "./decide.js";
 import { filterArgs } from "./filter-args.js";
 
 /** Calls of one ABI and name that the filter answers alike for the same reason. */
@@ -35,8 +48,8 @@ export interface SeccompVerification {
   readonly calls: number;
   /** The findings: calls the workload would see refused, sorted by ABI, call and reason. */
   readonly denied: readonly DeniedCalls[];
-  /** Calls answered ENOSYS that failed with ENOSYS in the trace too: not findings. */
-  readonly answeredAlike: readonly DeniedCalls[];
+  /** Calls answered ENOSYS that the workload goes on after (`reason` says why): not findings. */
+  readonly fallbacks: readonly DeniedCalls[];
 }
 
 type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
@@ -49,6 +62,21 @@ function answeredEnosys(decision: Decision): boolean {
   return !decision.allowed && decision.answer.known && decision.answer.verdict.action === "errno" && decision.answer.verdict.errno === ENOSYS;
 }
 
+/** Why the workload goes on after the filter answers `event` with ENOSYS, or undefined when it may not. */
+function fallbackReason(written: RuleIndex, enforced: RuleIndex, event: SyscallEvent): string | undefined {
+  if (failedWithEnosys(event)) return "answered ENOSYS, as the trace shows: the workload saw this answer and went on";
+  const fallback = FALLBACKS.find((f) => f.newer === event.name);
+  if (fallback === undefined) return undefined;
+  if (fallback.older.length === 0) return `answered ENOSYS, which callers take as "not supported": ${fallback.why}`;
+  // clone3's flags decode like clone's; the fallback clone passes the same ones.
+  const args = event.name === "clone3" && event.decoded?.call === "clone" ? [event.decoded.flags] : [];
+  const runs = fallback.older.filter(
+    (older) => isSyscall(event.arch, older) && decide(written, enforced, event.arch, older, args).allowed,
+  );
+  if (runs.length === 0) return undefined;
+  return `answered ENOSYS; callers fall back to ${runs.join(", ")}, which the profile allows: ${fallback.why}`;
+}
+
 function earlier(a: SourcePos, b: SourcePos): boolean {
   return a.file < b.file || (a.file === b.file && a.line < b.line);
 }
@@ -56,18 +84,19 @@ function earlier(a: SourcePos, b: SourcePos): boolean {
 interface Tally {
   arch: Arch;
   syscall: string;
-  decision: Extract<Decision, { allowed: false }>;
+  answer: FilterAnswer;
+  reason: string;
   first: { pos: SourcePos; pid: number };
   calls: number;
   pids: Set<number>;
 }
 
-function add(groups: Map<string, Tally>, event: SyscallEvent, decision: Extract<Decision, { allowed: false }>): void {
-  const key = `${event.arch} ${event.name} ${decision.reason}`;
+function add(groups: Map<string, Tally>, event: SyscallEvent, answer: FilterAnswer, reason: string): void {
+  const key = `${event.arch} ${event.name} ${reason}`;
   const group = groups.get(key);
   if (!group) {
     const first = { pos: event.pos, pid: event.pid };
-    groups.set(key, { arch: event.arch, syscall: event.name, decision, first, calls: 1, pids: new Set([event.pid]) });
+    groups.set(key, { arch: event.arch, syscall: event.name, answer, reason, first, calls: 1, pids: new Set([event.pid]) });
     return;
   }
   group.calls++;
@@ -81,14 +110,14 @@ function sorted(groups: Map<string, Tally>): DeniedCalls[] {
       (a, b) =>
         compareArches(a.arch, b.arch) ||
         (a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0) ||
-        (a.decision.reason < b.decision.reason ? -1 : a.decision.reason > b.decision.reason ? 1 : 0),
+        (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0),
     )
     .map((group) => ({
       kind: "seccomp",
       arch: group.arch,
       syscall: group.syscall,
-      answer: group.decision.answer,
-      reason: group.decision.reason,
+      answer: group.answer,
+      reason: group.reason,
       first: group.first,
       calls: group.calls,
       pids: [...group.pids].sort((a, b) => a - b),
@@ -101,7 +130,7 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
   const enforced = indexRules(enforcedProfile(profile));
   const decisions = new Map<string, Decision>();
   const denied = new Map<string, Tally>();
-  const alike = new Map<string, Tally>();
+  const fallbacks = new Map<string, Tally>();
   let calls = 0;
   for await (const event of events) {
     if (event.kind !== "syscall") continue;
@@ -112,7 +141,9 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
     let decision = decisions.get(key);
     if (!decision) decisions.set(key, (decision = decide(written, enforced, event.arch, event.name, args)));
     if (decision.allowed) continue;
-    add(answeredEnosys(decision) && failedWithEnosys(event) ? alike : denied, event, decision);
+    const excuse = answeredEnosys(decision) ? fallbackReason(written, enforced, event) : undefined;
+    if (excuse === undefined) add(denied, event, decision.answer, decision.reason);
+    else add(fallbacks, event, decision.answer, excuse);
   }
-  return { kind: "seccomp", calls, denied: sorted(denied), answeredAlike: sorted(alike) };
+  return { kind: "seccomp", calls, denied: sorted(denied), fallbacks: sorted(fallbacks) };
 }

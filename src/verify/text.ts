@@ -19,15 +19,13 @@ function place(group: DeniedCalls): string {
 
 export function verificationText(result: SeccompVerification, profileFile: string): string {
   const denied = result.denied.map((group) => `${place(group)}: ${answerText(group.answer)}: ${group.reason}`);
-  const alike = result.answeredAlike.map(
-    (group) => `${place(group)}: ${answerText(group.answer)} as in the trace, where the workload went on: not a finding`,
-  );
+  const fallbacks = result.fallbacks.map((group) => `${place(group)}: not a finding: ${group.reason}`);
   const deniedCalls = result.denied.reduce((sum, group) => sum + group.calls, 0);
   const summary =
     deniedCalls === 0
       ? `${profileFile}: all ${plural(result.calls, "traced call")} would run`
       : `${profileFile}: ${deniedCalls} of ${plural(result.calls, "traced call")} would be refused (${plural(result.denied.length, "finding")})`;
-  return [...denied, ...alike, summary].map((line) => `${line}\n`).join("");
+  return [...denied, ...fallbacks, summary].map((line) => `${line}\n`).join("");
 }
 
 export function verificationJson(result: SeccompVerification, profileFile: string): string {
@@ -45,7 +43,7 @@ export function verificationJson(result: SeccompVerification, profileFile: strin
     profile: profileFile,
     calls: result.calls,
     denied: result.denied.map(group),
-    answeredAlike: result.answeredAlike.map(group),
+    fallbacks: result.fallbacks.map(group),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -10,8 +10,10 @@ Replay strace logs against a seccomp profile (Docker, OCI or SPO format) and pri
 traced call the filter would refuse: where it first happens (file:line, pid), the ABI and
 call, the filter's answer and the rule missing, with how often it happens. The profile is
 judged as runc 1.1.5 and crun 1.8.1 load it (their libseccomp 2.5.4 drops rules naming calls
-it does not know). A call the profile answers ENOSYS that failed with ENOSYS in the trace
-too is listed but is not a finding: the workload saw that answer already and went on.
+it does not know). A call the profile answers ENOSYS is listed but is not a finding when
+the workload goes on after that answer: the trace shows it failing with ENOSYS already, or
+callers fall back from it to a call the profile allows (clone3 to clone with the same flags,
+statx to newfstatat, ...: generated profiles answer clone3 that way, as Docker's does).
 TRACE is a file written by strace -f (or -ff); "-" reads standard input.
 
 Options:
