@@ -47,9 +47,11 @@ export type DecodedArgs =
   | { readonly call: "execve"; readonly at: PathArg; readonly flags: number | undefined }
   /**
    * A call on an open fd whose file later stages care about (fchdir, getdents, flock, fcntl,
-   * ftruncate, fchmod, fchown): `op` is flock's operation or fcntl's command.
+   * ftruncate, fchmod, fchown, close): `op` is flock's operation or fcntl's command.
    */
   | { readonly call: "fd"; readonly fd: FdArg; readonly op: number | undefined }
+  /** dup, dup2, dup3 (fcntl F_DUPFD is a "fd" call): `newFd` the fd asked for by dup2/dup3; the result is the new fd. */
+  | { readonly call: "dup"; readonly fd: FdArg; readonly newFd: number | undefined }
   /** mmap, mmap2 (`fd` -1 for anonymous maps). */
   | { readonly call: "mmap"; readonly prot: number; readonly flags: number; readonly fd: FdArg }
   /** mprotect, pkey_mprotect. */

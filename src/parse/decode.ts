@@ -121,6 +121,14 @@ function fdDecoder(opTable?: ConstantTable): Decoder {
   };
 }
 
+function dupDecoder(newFdAt?: number): Decoder {
+  return (args) => {
+    const fd = fdArg(args[0]);
+    if (fd === undefined) return undefined;
+    return { call: "dup", fd, newFd: newFdAt === undefined ? undefined : fdArg(args[newFdAt])?.fd };
+  };
+}
+
 const decodeMmap: Decoder = (args) => {
   const prot = numeric(args[2], PROT_FLAGS);
   const flags = numeric(args[3], MAP_FLAGS);
@@ -220,11 +228,13 @@ const DECODERS: ReadonlyMap<string, DecoderEntry> = new Map([
   ...entries("execve", ["execveat"], execDecoder(0, 1, 4)),
   ...entries(
     "fd",
-    ["fchdir", "getdents", "getdents64", "ftruncate", "ftruncate64", "fchmod", "fchown", "fchown32"],
+    ["fchdir", "getdents", "getdents64", "ftruncate", "ftruncate64", "fchmod", "fchown", "fchown32", "close"],
     fdDecoder(),
   ),
   ...entries("fd", ["flock"], fdDecoder(FLOCK_OPERATIONS)),
   ...entries("fd", ["fcntl", "fcntl64"], fdDecoder(FCNTL_COMMANDS)),
+  ...entries("dup", ["dup"], dupDecoder()),
+  ...entries("dup", ["dup2", "dup3"], dupDecoder(1)),
   ...entries("mmap", ["mmap", "mmap2"], decodeMmap),
   ...entries("mprotect", ["mprotect", "pkey_mprotect"], decodeMprotect),
   ...entries("socket", ["socket", "socketpair"], decodeSocket),

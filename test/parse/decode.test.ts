@@ -137,6 +137,9 @@ describe("file calls", () => {
     expect(decoded('chdir("/tmp") = 0')).toEqual({ call: "path", paths: [{ dirfd: CWD, path: "/tmp" }], flags: undefined });
     expect(decoded("fchdir(3</var/lib>) = 0")).toEqual({ call: "fd", fd: { fd: 3, decoration: "/var/lib" }, op: undefined });
     expect(decoded("flock(3, LOCK_EX|LOCK_NB) = 0")).toMatchObject({ call: "fd", op: 6 });
+    expect(decoded("close(3</etc/passwd>) = 0")).toEqual({ call: "fd", fd: { fd: 3, decoration: "/etc/passwd" }, op: undefined });
+    expect(decoded("dup2(3</tmp/x>, 1</dev/pts/0>) = 1</tmp/x>")).toEqual({ call: "dup", fd: { fd: 3, decoration: "/tmp/x" }, newFd: 1 });
+    expect(decoded("dup(3) = 4")).toEqual({ call: "dup", fd: { fd: 3, decoration: undefined }, newFd: undefined });
     expect(decoded("fcntl(3, F_SETLKW, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = 0")).toMatchObject({ op: 7 });
     expect(decoded('creat("/tmp/x", 0644) = 3')).toMatchObject({ call: "open", flags: 0o1101, mode: 0o644 });
     expect(decoded('openat2(AT_FDCWD, "/etc", {flags=O_RDONLY|O_DIRECTORY, mode=0, resolve=RESOLVE_NO_SYMLINKS}, 24) = 3')).toMatchObject({
