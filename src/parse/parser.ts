@@ -66,6 +66,8 @@ function resolveName(arch: Arch, straceName: string): ResolvedName | string {
   return name === undefined ? `${straceName}: no syscall number ${nr} on ${arch}` : { name, nr };
 }
 
+const TIPS_TOP = /^ {2}_{20,} /;
+
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
 const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
 
@@ -82,6 +84,8 @@ export class StraceParser {
   private sawUnprefixed = false;
   /** The pid personality notes give the process of the unprefixed lines. */
   private unprefixedPid: number | undefined;
+  /** Whether strace's `--tips` box began: its lines are not trace lines. */
+  private inTips = false;
   /** The start of a line strace cut with one of its own messages; the next line continues it. */
   private cut: { readonly text: string; readonly line: number } | undefined;
 
@@ -124,7 +128,10 @@ export class StraceParser {
       case "ignored":
         return;
       case "unparsed":
-        if (!this.splitMessage(text, lineNo, out)) out.push({ kind: "unparsed", reason: line.reason, text, pos });
+        if (this.splitMessage(text, lineNo, out)) return;
+        // strace 6's `--tips` box (`  ______…`, then ASCII art) ends a trace; lines that parse still count.
+        this.inTips ||= TIPS_TOP.test(text);
+        if (!this.inTips) out.push({ kind: "unparsed", reason: line.reason, text, pos });
         return;
       case "personality": {
         const arch = MODES[this.native][line.mode];

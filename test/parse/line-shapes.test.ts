@@ -286,6 +286,18 @@ describe("signals, exits, personalities, other lines", () => {
     expect(parse(text)).toEqual([]);
   });
 
+  test("strace 6's --tips box ends a trace (recorded)", () => {
+    const text = [
+      "+++ exited with 0 +++",
+      "  ______________________________________________         ____",
+      " /                                              \\       /    \\",
+      " | It's possible to display timestamps          |      |-. .-.|",
+      " \\______________________________________________/      /   |        __",
+      "                                                      \\|   |/     _/ /_",
+    ].join("\n");
+    expect(parse(text).map((e) => e.kind)).toEqual(["exit"]);
+  });
+
   test("anything else is an unparsed line with its place", () => {
     expect(parse("brk(NULL) = 0x1\nhello world\nread(3, \"abc\"")).toEqual([
       expect.objectContaining({ kind: "syscall" }),
