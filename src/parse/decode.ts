@@ -31,6 +31,9 @@ import { splitArgs } from "./scan.js";
 
 export type DecodedKind = DecodedArgs["call"];
 
+/** For arguments that are plain numbers (modes, pids). */
+const NO_SYMBOLS: ConstantTable = {};
+
 type Decoder = (args: readonly string[], native: NativeArch) => DecodedArgs | undefined;
 
 interface DecoderEntry {
@@ -93,7 +96,7 @@ function openDecoder(dirfdAt: number | undefined, pathAt: number, flagsAt: numbe
     const modeAt = flagsAt === "creat" ? pathAt + 1 : flagsAt + 1;
     const flags = flagsAt === "creat" ? O_CREAT_WRONLY_TRUNC : numeric(args[flagsAt], OPEN_FLAGS[native]);
     if (at === undefined || flags === undefined) return undefined;
-    return { call: "open", at, flags, mode: numeric(args[modeAt], {}) };
+    return { call: "open", at, flags, mode: numeric(args[modeAt], NO_SYMBOLS) };
   };
 }
 
@@ -102,7 +105,7 @@ const decodeOpenat2: Decoder = (args, native) => {
   const how = args[2] === undefined ? undefined : structFields(args[2]);
   const flags = numeric(how?.get("flags"), OPEN_FLAGS[native]);
   if (at === undefined || flags === undefined) return undefined;
-  return { call: "open", at, flags, mode: numeric(how?.get("mode"), {}) };
+  return { call: "open", at, flags, mode: numeric(how?.get("mode"), NO_SYMBOLS) };
 };
 
 function execDecoder(dirfdAt: number | undefined, pathAt: number, flagsAt?: number): Decoder {
@@ -185,7 +188,7 @@ const decodePrctl: Decoder = (args) => {
 
 function killDecoder(targetAt: number, signalAt: number): Decoder {
   return (args) => {
-    const target = numeric(args[targetAt], {});
+    const target = numeric(args[targetAt], NO_SYMBOLS);
     const signal = numeric(args[signalAt], SIGNALS);
     return target === undefined || signal === undefined ? undefined : { call: "kill", target, signal };
   };

@@ -54,11 +54,7 @@ function evalTerm(term: string, table: ConstantTable): number | undefined {
   return undefined;
 }
 
-/**
- * The value of a numeric argument, or undefined when it holds a symbol `table`
- * does not know (or is not a number at all: a string, a struct, `NULL`).
- */
-export function evalNumeric(text: string, table: ConstantTable): number | undefined {
+function evaluate(text: string, table: ConstantTable): number | undefined {
   const comment = text.indexOf("/*");
   const expr = (comment < 0 ? text : text.slice(0, comment)).trim();
   if (expr === "") return undefined;
@@ -69,6 +65,23 @@ export function evalNumeric(text: string, table: ConstantTable): number | undefi
     if (termValue === undefined || termValue < 0) return undefined;
     value = orBits(value, termValue);
   }
+  return value;
+}
+
+/** Traces repeat the same few flag sets millions of times; the cache stops growing at this size. */
+const CACHE_LIMIT = 4096;
+const cache = new WeakMap<ConstantTable, Map<string, number | undefined>>();
+
+/**
+ * The value of a numeric argument, or undefined when it holds a symbol `table`
+ * does not know (or is not a number at all: a string, a struct, `NULL`).
+ */
+export function evalNumeric(text: string, table: ConstantTable): number | undefined {
+  let known = cache.get(table);
+  if (known === undefined) cache.set(table, (known = new Map()));
+  if (known.has(text)) return known.get(text);
+  const value = evaluate(text, table);
+  if (known.size < CACHE_LIMIT) known.set(text, value);
   return value;
 }
 

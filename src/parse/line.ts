@@ -73,24 +73,35 @@ interface PrefixScan {
   readonly body: number;
 }
 
-/** `[pid  1234] `, `[pid 1234<comm>] `, `1234 `, `1234<comm> `: the pid and the index after it. */
-function scanPid(text: string): { pid: number; end: number } | undefined {
+/** The number of the digits from `from` to `to`. */
+function digitsValue(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 0x30;
+  return value;
+}
+
+/**
+ * `[pid  1234] `, `[pid 1234<comm>] `, `1234 `, `1234<comm> `: sets the pid and
+ * returns the index after it, or returns 0 (no pid prefix).
+ */
+function scanPid(text: string, scan: { pid: number | undefined }): number {
   if (text.startsWith("[pid ")) {
     const start = skipSpaces(text, 5);
     const end = skipDigits(text, start);
     const close = text.indexOf("] ", end);
-    if (end === start || close < 0) return undefined;
-    return { pid: Number(text.slice(start, end)), end: close + 2 };
+    if (end === start || close < 0) return 0;
+    scan.pid = digitsValue(text, start, end);
+    return close + 2;
   }
   const end = skipDigits(text, 0);
-  if (end === 0) return undefined;
-  const pid = Number(text.slice(0, end));
-  if (pid > PID_MAX_LIMIT) return undefined;
+  if (end === 0 || end > 7) return 0;
+  const pid = digitsValue(text, 0, end);
+  if (pid > PID_MAX_LIMIT) return 0;
   const next = text.charCodeAt(end);
-  if (next === 0x20) return { pid, end: skipSpaces(text, end) };
-  if (next !== 0x3c) return undefined;
-  const close = text.indexOf("> ", end);
-  return close < 0 ? undefined : { pid, end: skipSpaces(text, close + 2) };
+  const close = next === 0x20 ? end : next === 0x3c ? text.indexOf("> ", end) + 1 : -1;
+  if (close <= 0) return 0;
+  scan.pid = pid;
+  return skipSpaces(text, close);
 }
 
 /** `-t`, `-tt`, `-ttt`, `--timestamps=unix[,ns]`, `-r` alone, `(+ 0.000123)` after an absolute time. */
@@ -103,8 +114,8 @@ const TIMESTAMP = /(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+|\d{10,}|\(\+ *\d+\.\d+\)
 const BRACKETED = /\[(?:([0-9a-f]{16}|[0-9a-f]{8}|\?+)|( *\d+))\] +/y;
 
 function scanPrefixes(text: string): PrefixScan {
-  const pidScan = scanPid(text);
-  let i = skipSpaces(text, pidScan === undefined ? 0 : pidScan.end);
+  const scan: { pid: number | undefined; nr: number | undefined; body: number } = { pid: undefined, nr: undefined, body: 0 };
+  let i = skipSpaces(text, scanPid(text, scan));
   let c = text.charCodeAt(i);
   while (isDigit(c) || c === 0x28) {
     TIMESTAMP.lastIndex = i;
@@ -112,16 +123,16 @@ function scanPrefixes(text: string): PrefixScan {
     i = TIMESTAMP.lastIndex;
     c = text.charCodeAt(i);
   }
-  let nr: number | undefined;
   while (c === 0x5b) {
     BRACKETED.lastIndex = i;
     const match = BRACKETED.exec(text);
     if (!match) break;
-    if (match[2] !== undefined) nr = Number(match[2]);
+    if (match[2] !== undefined) scan.nr = Number(match[2]);
     i = BRACKETED.lastIndex;
     c = text.charCodeAt(i);
   }
-  return { pid: pidScan?.pid, nr, body: i };
+  scan.body = i;
+  return scan;
 }
 
 /** The end of the result text without a `-T` duration (` <0.000012>`). */

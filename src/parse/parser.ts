@@ -66,6 +66,12 @@ function resolveName(arch: Arch, straceName: string): ResolvedName | string {
   return name === undefined ? `${straceName}: no syscall number ${nr} on ${arch}` : { name, nr };
 }
 
+/** Whether a call of this resolved name, with this `-n` number if printed, can be one of `arch`. */
+function fitsCall(arch: Arch, resolved: ResolvedName | string, printedNr: number | undefined): boolean {
+  if (typeof resolved === "string") return false;
+  return printedNr === undefined || resolved.nr === printedNr || resolved.nr === printedNr + ARCH_INFO[arch].nrBase;
+}
+
 const TIPS_TOP = /^ {2}_{20,} /;
 
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
@@ -218,11 +224,10 @@ export class StraceParser {
    */
   private callArch(pid: number, name: string, printedNr: number | undefined, pos: SourcePos, out: TraceEvent[]): Arch {
     const current = this.archFor(pid);
-    const resolved = this.resolve(current, name);
-    const fits = (arch: Arch, r: ResolvedName | string): boolean =>
-      typeof r !== "string" && (printedNr === undefined || r.nr === printedNr || r.nr === printedNr + ARCH_INFO[arch].nrBase);
-    if (fits(current, resolved) || UNKNOWN_SYSCALL.test(name)) return current;
-    const others = [this.native, ...COMPAT_ARCHES[this.native]].filter((a) => a !== current && fits(a, this.resolve(a, name)));
+    if (fitsCall(current, this.resolve(current, name), printedNr) || UNKNOWN_SYSCALL.test(name)) return current;
+    const others = [this.native, ...COMPAT_ARCHES[this.native]].filter(
+      (a) => a !== current && fitsCall(a, this.resolve(a, name), printedNr),
+    );
     // x32 numbers printed without their x32 bit are x86_64's: the native ABI wins a tie.
     const arch = others.includes(this.native) ? this.native : others.length === 1 ? others[0] : undefined;
     if (arch === undefined) return current;
