@@ -216,8 +216,8 @@ export class StraceParser {
   }
 
   /**
-   * The ABI of a call `pid` starts. strace writes its personality notes to
-   * stderr, so a `-o` file lacks them; the call itself then tells: a `-n` number
+   * The ABI of a call `pid` starts. strace leaves its personality notes out of
+   * a `-o` file unless run with `-e quiet=none`; the call itself then tells: a `-n` number
    * that is this name's number only in another ABI of the machine, or a name that
    * only one other ABI has (`mmap2`, `_llseek`). Such a switch is emitted as a
    * personality event at this line.

@@ -307,7 +307,7 @@ describe("signals, exits, personalities, other lines", () => {
   });
 });
 
-describe("personality without strace's notes (they go to stderr, not to a -o file)", () => {
+describe("personality without strace's notes (a -o file has them only with -e quiet=none)", () => {
   function archs(text: string) {
     return parse(text).map((e) => (e.kind === "syscall" ? `${e.name}:${e.arch}` : e.kind === "personality" ? `->${e.arch}` : e.kind));
   }
