@@ -1,15 +1,19 @@
 /**
  * What two seccomp profiles do differently, per ABI and call, compared
  * through our profile type: a Docker and an OCI rendering of one profile are
- * equal, and so are two rule sets that answer every call alike in the ways
- * this module normalises (a rule already implied by an unconditional one,
- * an unconditional rule that only says what the default says).
+ * equal. Each call's rules are normalised (rules another one overrides are
+ * dropped, see `behaviour`) and then compared as sets, so "same" is exact:
+ * the evaluator answers every call alike. The reverse holds for the shapes
+ * profiles take in practice, not for every one: rules that cover the same
+ * values in different pieces (`== 1` and `!= 1` against one unconditional
+ * rule) are reported as a difference.
  */
 import type { ArgCondition } from "../policy/model.js";
 import { evaluate } from "../seccomp/evaluate.js";
 import { ARCHES, type Arch } from "../syscalls/arch.js";
 import {
   BAD_ARCH_VERDICT,
+  compareConditions,
   ruleShapeKey,   sameVerdict,
   verdictKey,
   type SeccompProfile,
@@ -61,25 +65,26 @@ function treatment(profile: SeccompProfile, arch: Arch): ArchTreatment {
   return { filtered, otherwise: filtered ? profile.defaultVerdict : BAD_ARCH_VERDICT };
 }
 
+/** Whether `general` matches every call `specific` matches: its conditions are a subset of the other's. */
+function implied(general: SeccompRule, specific: SeccompRule): boolean {
+  return general.args.every((c) => specific.args.some((d) => compareConditions(c, d) === 0));
+}
+
 /**
- * The call's rules with those an unconditional rule makes irrelevant dropped
- * (strictest wins, so a rule it beats or equals never changes the answer);
- * a call whose only rule is unconditional always gets that rule's verdict.
+ * The call's rules without those another rule makes irrelevant: one that
+ * matches whenever it does and is at least as strict (strictest wins, so the
+ * dropped rule never changes the answer). A call left with one unconditional
+ * rule always gets that rule's verdict.
  */
 function behaviour(index: RuleIndex, arch: Arch, name: string): CallBehaviour {
   const { otherwise } = treatment(index.profile, arch);
   const rules: readonly SeccompRule[] = index.profile.arches.includes(arch) ? (index.rules.get(`${arch} ${name}`) ?? []) : [];
-  const unconditional = rules.filter((rule) => rule.args.length === 0);
-  const always = unconditional.length > 0 ? evaluate({ ...index.profile, rules: unconditional }, arch, name) : undefined;
-  const kept = always === undefined ? rules : rules.filter((rule) => {
-    const both = evaluate({ ...index.profile, rules: [...unconditional, { ...rule, args: [] }] }, arch, name);
-    return rule.args.length > 0 && !sameVerdict(both, always);
-  });
-  if (always !== undefined && kept.length === 0) return { rules: [], otherwise: always };
-  const shaped = [
-    ...(always === undefined ? [] : [{ verdict: always, args: [] }]),
-    ...kept.map((rule) => ({ verdict: rule.verdict, args: rule.args })),
-  ];
+  const beats = (s: SeccompRule, r: SeccompRule) =>
+    sameVerdict(evaluate({ ...index.profile, rules: [{ ...s, args: [] }, { ...r, args: [] }] }, arch, name), s.verdict);
+  const kept = rules.filter((r) => !rules.some((s) => s !== r && implied(s, r) && beats(s, r)));
+  const [only] = kept;
+  if (kept.length === 1 && only !== undefined && only.args.length === 0) return { rules: [], otherwise: only.verdict };
+  const shaped = kept.map((rule) => ({ verdict: rule.verdict, args: rule.args }));
   return { rules: shaped.sort((x, y) => (ruleShapeKey(x) < ruleShapeKey(y) ? -1 : ruleShapeKey(x) > ruleShapeKey(y) ? 1 : 0)), otherwise };
 }
 
