@@ -4,7 +4,7 @@ import { loadRuntimeBaseline, RUNTIMES, type RuntimeBaseline, type RuntimeName }
 import { requireTools } from "../support/tools.js";
 import type { ContainerSpec, Runtime } from "./support/bundle.js";
 import { compileC } from "./support/compile.js";
-import { runContainer } from "./support/container.js";
+import { LIFECYCLES, runContainer } from "./support/container.js";
 import { CLEAN_START, FD_CHECK_FLAGS, FD_CHECK_SOURCE, FD_CHECK_SYSCALLS } from "./support/fd-check.js";
 import { traceRuntime } from "./support/runtime-trace.js";
 import { scratchDir } from "./support/scratch-dir.js";
@@ -28,6 +28,9 @@ const KEPT_WITHOUT_FAILING_RUN: Readonly<Record<Runtime, readonly string[]>> = {
 /** 3 by default; the shipped data came from 25 under CPU load (profiles/runtimes/README.md). */
 /** What `profilesmith seccomp` adds without `--runtime`. */
 const DEFAULT_BASELINE: RuntimeName = "runc";
+
+/** Each test runs dozens of containers, some under strace. */
+const SLOW_TEST_MS = 600_000;
 
 const TRACED_RUNS_PER_MODE = Number(process.env.PROFILESMITH_BASELINE_RUNS ?? 3);
 const NON_ROOT = { uid: 1000, gid: 1000, additionalGids: [100] };
@@ -76,7 +79,9 @@ describe.skipIf(missing.length)("runtime baselines", () => {
     "$name",
     ({ name, baseline }) => {
       const runtimes = runtimesOf(name, baseline);
-      const runs = runtimes.flatMap((runtime) => modes(baseline).map((noNewPrivileges) => ({ runtime, noNewPrivileges })));
+      const runs = runtimes.flatMap((runtime) =>
+        modes(baseline).flatMap((noNewPrivileges) => LIFECYCLES.map((lifecycle) => ({ runtime, noNewPrivileges, lifecycle }))),
+      );
 
       test("is sorted, unique and labelled with the runtime's version", () => {
         const listed = names(baseline);
@@ -86,30 +91,30 @@ describe.skipIf(missing.length)("runtime baselines", () => {
 
       test("lists every call the runtimes make under their filter, but the documented harmless ones", async () => {
         const unlisted = new Set<string>();
-        for (const { runtime, noNewPrivileges } of runs) {
+        for (const { runtime, noNewPrivileges, lifecycle } of runs) {
           const specs = [
             ...Array.from({ length: TRACED_RUNS_PER_MODE }, () => fdCheck(runtime, noNewPrivileges, { seccomp: allowingAll })),
             fdCheck(runtime, noNewPrivileges, { seccomp: allowingAll, user: NON_ROOT }),
           ];
           for (const spec of specs) {
-            const { run, calls } = await traceRuntime(spec);
+            const { run, calls } = await traceRuntime(spec, lifecycle);
             expect(run, run.stderr).toMatchObject({ exitCode: CLEAN_START });
             const harmless = SEEN_NOT_SHIPPED[runtime];
             for (const call of calls) if (!names(baseline).includes(call) && !harmless.includes(call)) unlisted.add(call);
           }
         }
         expect([...unlisted]).toEqual([]);
-      });
+      }, SLOW_TEST_MS);
 
-      test("starts a container cleanly in every mode it claims, as root and not", async () => {
+      test("starts a container cleanly in every mode it claims, by run and by create + start, as root and not", async () => {
         const seccomp = allowOnly([...FD_CHECK_SYSCALLS, ...names(baseline)]);
-        for (const { runtime, noNewPrivileges } of runs) {
+        for (const { runtime, noNewPrivileges, lifecycle } of runs) {
           for (const user of [undefined, NON_ROOT]) {
-            const run = await runContainer(fdCheck(runtime, noNewPrivileges, { seccomp, ...(user ? { user } : {}) }));
+            const run = await runContainer(fdCheck(runtime, noNewPrivileges, { seccomp, ...(user ? { user } : {}) }), { lifecycle });
             expect(run, run.stderr).toMatchObject({ exitCode: CLEAN_START });
           }
         }
-      });
+      }, SLOW_TEST_MS);
 
       test("needs each entry in at least one mode it claims, but the documented ones", async () => {
         const kept = runtimes.flatMap((runtime) => KEPT_WITHOUT_FAILING_RUN[runtime]);
@@ -118,15 +123,15 @@ describe.skipIf(missing.length)("runtime baselines", () => {
           if (kept.includes(entry)) continue;
           const seccomp = allowOnly([...FD_CHECK_SYSCALLS, ...names(baseline).filter((name) => name !== entry)]);
           let needed = false;
-          for (const { runtime, noNewPrivileges } of runs) {
-            const run = await runContainer(fdCheck(runtime, noNewPrivileges, { seccomp }));
+          for (const { runtime, noNewPrivileges, lifecycle } of runs) {
+            const run = await runContainer(fdCheck(runtime, noNewPrivileges, { seccomp }), { lifecycle });
             needed = run.exitCode !== CLEAN_START;
             if (needed) break;
           }
           if (!needed) unneeded.push(entry);
         }
         expect(unneeded).toEqual([]);
-      });
+      }, SLOW_TEST_MS);
     },
   );
 });

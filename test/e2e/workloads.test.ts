@@ -9,7 +9,7 @@ import { RUNTIMES, type OciSeccomp, type Runtime } from "./support/bundle.js";
 import { compileC } from "./support/compile.js";
 import { dockerToOci } from "./support/docker-profile.js";
 import { ENOSYS, EPERM, expectedErrno } from "./support/expected-denial.js";
-import { runContainer } from "./support/container.js";
+import { runContainer, type Lifecycle } from "./support/container.js";
 import { PROBE_CAPABILITIES, PROBE_SOURCE, PROBES, probeResults, type Probe } from "./support/probe.js";
 import { scratchDir } from "./support/scratch-dir.js";
 import { allowOnly } from "./support/seccomp-profile.js";
@@ -34,6 +34,8 @@ interface Traced {
  */
 interface ProfileSource {
   readonly name: string;
+  /** How the runtime starts the container under the profile. */
+  readonly lifecycle: Lifecycle;
   make(traced: Traced, baseline: RuntimeName, outDir: string): Promise<OciSeccomp>;
   /** Probes the profile must deny: calls (and socket families) the workload never made. */
   deniable(probe: Probe, traced: Traced): boolean;
@@ -41,6 +43,7 @@ interface ProfileSource {
 
 const handBuilt: ProfileSource = {
   name: "hand-built profile",
+  lifecycle: "run",
   async make(traced, baseline) {
     const runtimeCalls = loadRuntimeBaseline(baseline).syscalls.map((call) => call.name);
     return allowOnly([...traced.syscalls, ...VDSO_CALLS.x86_64.map((call) => call.name), ...runtimeCalls]);
@@ -52,11 +55,13 @@ const handBuilt: ProfileSource = {
 /**
  * `profilesmith seccomp` with the defaults but for `--runtime` (left out for
  * the default baseline) and, for `oci`, `--format oci`; the default Docker
- * format is handed to the runtime as Docker would.
+ * format is handed to the runtime as Docker would, by create + start.
  */
 function cliSource(format: "oci" | "docker"): ProfileSource {
   return {
     name: format === "oci" ? "CLI --format oci" : "CLI default format (docker)",
+    // Docker drives the runtime by create + start.
+    lifecycle: format === "oci" ? "run" : "create-start",
     async make(traced, baseline, outDir) {
       const output = join(outDir, `${baseline}.${format}.json`);
       const options = [...(format === "oci" ? ["--format", "oci"] : []), ...(baseline === DEFAULT_BASELINE ? [] : ["--runtime", baseline])];
@@ -145,21 +150,23 @@ describe.skipIf(missingTools.length)("workloads traced in a container and run un
         });
 
         test.each(modes)("runs with the same output, noNewPrivileges %s", async (noNewPrivileges) => {
-          const run = await runContainer({ runtime, noNewPrivileges, args: workload.args, env: PYTHON_ENV, seccomp: profile });
+          const spec = { runtime, noNewPrivileges, args: workload.args, env: PYTHON_ENV, seccomp: profile };
+          const run = await runContainer(spec, { lifecycle: source.lifecycle });
           expect(run, run.stderr).toMatchObject({ exitCode: 0, stdout: expected });
         });
 
         test.each(modes)("denies every call the workload never made, noNewPrivileges %s", async (noNewPrivileges) => {
           const probes = PROBES.filter((probe) => source.deniable(probe, traced));
           expect(probes.map((probe) => probe.name)).toEqual(expect.arrayContaining(["bpf", "keyctl", "mount", "ptrace", "setns"]));
-          const run = await runContainer({
+          const spec = {
             runtime,
             noNewPrivileges,
             args: ["/probe/probe", ...probes.map((probe) => probe.name)],
             extraCapabilities: PROBE_CAPABILITIES,
             binds: probeBind(),
             seccomp: profile,
-          });
+          };
+          const run = await runContainer(spec, { lifecycle: source.lifecycle });
           expect(run.exitCode, run.stderr).toBe(0);
           const wanted = new Map(probes.map((probe) => [probe.name, expectedErrno(profile, probe.syscall, runtime)]));
           expect(probeResults(run.stdout)).toEqual(wanted);

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { writeBundle, type ContainerSpec, type Runtime } from "./bundle.js";
+import { reaperPath } from "./reaper.js";
 
 export interface ContainerResult {
   readonly stdout: string;
@@ -9,7 +10,12 @@ export interface ContainerResult {
   readonly exitCode: number;
 }
 
+/** `run`, or `create` then `start` as Docker, containerd and podman do. */
+export type Lifecycle = "run" | "create-start";
+export const LIFECYCLES: readonly Lifecycle[] = ["run", "create-start"];
+
 export interface RunOptions {
+  readonly lifecycle?: Lifecycle;
   /** A host command the runtime runs under, e.g. `strace -f -o FILE`. */
   readonly wrap?: readonly string[];
   readonly timeoutMs?: number;
@@ -65,8 +71,16 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const bundle = writeBundle(spec);
   const id = `profilesmith-${process.pid}-${randomBytes(6).toString("hex")}`;
   try {
-    const run = runtimeCommand(spec.runtime, ["run", "--bundle", bundle, id]);
-    return await exec([...(options.wrap ?? []), ...run], options.timeoutMs ?? 60_000);
+    const command =
+      options.lifecycle === "create-start"
+        ? [
+            reaperPath(),
+            ...runtimeCommand(spec.runtime, ["create", "--bundle", bundle, id]),
+            "--",
+            ...runtimeCommand(spec.runtime, ["start", id]),
+          ]
+        : runtimeCommand(spec.runtime, ["run", "--bundle", bundle, id]);
+    return await exec([...(options.wrap ?? []), ...command], options.timeoutMs ?? 60_000);
   } finally {
     await deleteContainer(spec.runtime, id);
     rmSync(bundle, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContainerSpec } from "./bundle.js";
-import { runContainer, type ContainerResult } from "./container.js";
+import { runContainer, type ContainerResult, type Lifecycle } from "./container.js";
 
 const LINE = /^(\d+)\s+(.*)$/;
 const CALL = /^([a-z0-9_]+)\(/;
@@ -41,11 +41,14 @@ export function callsUnderFilter(strace: string): string[] {
 }
 
 /** Runs `spec` with the runtime under `strace -f` on the host; returns the run and the runtime's calls under its filter. */
-export async function traceRuntime(spec: ContainerSpec): Promise<{ run: ContainerResult; calls: string[] }> {
+export async function traceRuntime(
+  spec: ContainerSpec,
+  lifecycle: Lifecycle = "run",
+): Promise<{ run: ContainerResult; calls: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "profilesmith-runtime-trace-"));
   try {
     const log = join(dir, "strace.log");
-    const run = await runContainer(spec, { wrap: ["strace", "-f", "-qq", "-o", log] });
+    const run = await runContainer(spec, { lifecycle, wrap: ["strace", "-f", "-qq", "-o", log] });
     return { run, calls: callsUnderFilter(readFileSync(log, "utf8")) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
