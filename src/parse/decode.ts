@@ -255,21 +255,16 @@ const DECODERS: ReadonlyMap<string, DecoderEntry> = new Map([
 export const ALL_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set([...DECODERS.values()].map((d) => d.kind));
 
 /**
- * The decoder for a call of `name` (our table's spelling) when its kind is among
- * `kinds`; the parser looks it up once per call and decodes only then.
+ * The decoded arguments of a call of `name` (our table's spelling) made through
+ * `arch`, or undefined: calls of kinds not in `kinds` are not even split.
  */
-export function decoderFor(name: string, kinds: ReadonlySet<DecodedKind>): DecoderEntry | undefined {
-  const entry = DECODERS.get(name);
-  return entry !== undefined && kinds.has(entry.kind) ? entry : undefined;
-}
-
-/** The decoded arguments of a call of `name` made through `arch`, or undefined. */
 export function decodeArgs(
   name: string,
   rawArgs: string,
   arch: Arch,
   kinds: ReadonlySet<DecodedKind> = ALL_DECODED_KINDS,
 ): DecodedArgs | undefined {
-  const entry = decoderFor(name, kinds);
-  return entry?.decode(splitArgs(rawArgs), ARCH_INFO[arch].native);
+  const entry = DECODERS.get(name);
+  if (entry === undefined || !kinds.has(entry.kind)) return undefined;
+  return entry.decode(splitArgs(rawArgs), ARCH_INFO[arch].native);
 }

@@ -174,7 +174,7 @@ function isReturnValue(text: string, from: number, to: number): boolean {
  * The outcome text after a call's closing parenthesis at `from`:
  * ` = 3</etc/passwd> (INJECTED) <0.000011>`.
  */
-export function parseResult(text: string, from: number): CallResult | undefined {
+function parseResult(text: string, from: number): CallResult | undefined {
   let i = skipSpaces(text, from);
   if (text.charCodeAt(i) !== 0x3d) return undefined;
   i = skipSpaces(text, i + 1);
