@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { apparmorCommand } from "./apparmor.js";
 import { checkCommand } from "./check.js";
 import { diffCommand } from "./diff.js";
 import { recordCommand } from "./record.js";
@@ -7,4 +8,4 @@ import { seccompCommand } from "./seccomp.js";
 import { verifyCommand } from "./verify.js";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [recordCommand, seccompCommand, checkCommand, verifyCommand, lintCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, seccompCommand, apparmorCommand, checkCommand, verifyCommand, lintCommand, diffCommand];

@@ -1,0 +1,520 @@
+/**
+ * What a trace shows a workload did, in AppArmor's terms: which resolved paths
+ * it opened how, which programs it ran, which socket families and types it
+ * made, which capabilities its calls needed. Only calls that succeeded count
+ * (a failed open is refused before AppArmor is asked, or by DAC), and metadata
+ * calls (stat, access, readlink, …) count for nothing: the kernel does not
+ * mediate them.
+ */
+import type { DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
+import { ADDRESS_FAMILIES, AF_INET, AF_INET6, AF_UNIX, CLONE_FLAGS, FCNTL_COMMANDS, FLOCK_OPERATIONS, OPEN_FLAGS } from "../parse/constants.js";
+import { splitArgs } from "../parse/scan.js";
+import type { Capability } from "../policy/apparmor-vocabulary.js";
+import { NETWORK_DOMAINS, NETWORK_TYPES } from "../policy/apparmor-vocabulary.js";
+import { ARCH_INFO } from "../syscalls/arch.js";
+import type { NetworkDomain, NetworkType } from "./profile.js";
+import { UNIX_ACCESS, UNIX_TYPES } from "./profile.js";
+import type { LinkSource } from "./resolve.js";
+import { resolvePath } from "./resolve.js";
+
+/** File permission letters AppArmor checks, plus `x` for an exec. */
+export type AccessLetter = "r" | "w" | "a" | "l" | "k" | "m" | "x";
+
+export interface FileAccess {
+  /** Resolved absolute path; a trailing `/` for a directory. */
+  readonly path: string;
+  readonly letters: Set<AccessLetter>;
+  /** The workload made it (O_CREAT|O_EXCL, mkdir, mknod, symlink, bind): its name may be per-run. */
+  created: boolean;
+}
+
+export type UnixType = (typeof UNIX_TYPES)[number];
+export type UnixAccess = (typeof UNIX_ACCESS)[number];
+
+export interface Observations {
+  readonly files: Map<string, FileAccess>;
+  /** `network` rules: `DOMAIN TYPE`, or `DOMAIN` for a type AppArmor has no name for. */
+  readonly network: Set<`${NetworkDomain}${"" | ` ${NetworkType}`}`>;
+  /** Capability → why (the first call that needed it). */
+  readonly capabilities: Map<Capability, string>;
+  readonly unix: Map<UnixType, Set<UnixAccess>>;
+  /** ptrace attaches between the workload's own processes. */
+  tracesOwn: boolean;
+  /** Whether the trace shows the workload's user id is 0 (getuid and friends returned 0). */
+  root: boolean;
+  /** Paths that could not be resolved (no `-y` decoration, recorded link or --root), with where they were seen. */
+  readonly unresolved: Map<string, SourcePos>;
+  readonly notes: string[];
+}
+
+export interface ObserveOptions {
+  /** Symlink targets; undefined when neither recorded links nor --root were given. */
+  readonly links: LinkSource | undefined;
+}
+
+const OPEN_COMMON = OPEN_FLAGS.x86_64;
+const O_ACCMODE = OPEN_COMMON.O_ACCMODE as number;
+const O_WRONLY = OPEN_COMMON.O_WRONLY as number;
+const O_RDWR = OPEN_COMMON.O_RDWR as number;
+const O_CREAT = OPEN_COMMON.O_CREAT as number;
+const O_EXCL = OPEN_COMMON.O_EXCL as number;
+const O_TRUNC = OPEN_COMMON.O_TRUNC as number;
+const O_APPEND = OPEN_COMMON.O_APPEND as number;
+const AT_REMOVEDIR = 0x200;
+const AT_SYMLINK_FOLLOW = 0x400;
+const PROT_EXEC = 0x4;
+const LOCK_UN = FLOCK_OPERATIONS.LOCK_UN as number;
+const LOCKING_FCNTL = new Set(["F_SETLK", "F_SETLKW", "F_SETLK64", "F_SETLKW64", "F_OFD_SETLK", "F_OFD_SETLKW"].map((n) => FCNTL_COMMANDS[n]));
+const SOCK_TYPE_MASK = 0xf;
+const SOCK_RAW = 3;
+const AF_PACKET = ADDRESS_FAMILIES.AF_PACKET as number;
+const PRIVILEGED_PORTS = 1024;
+/** clone/unshare flags that need CAP_SYS_ADMIN (CLONE_NEWUSER needs none). */
+const ADMIN_NAMESPACES = ["CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWPID", "CLONE_NEWNET", "CLONE_NEWCGROUP"].reduce(
+  (mask, name) => mask | (CLONE_FLAGS[name] as number),
+  0,
+);
+
+/** Calls that succeed only with a capability, whoever makes them. */
+const CALL_CAPABILITIES: Readonly<Record<string, Capability>> = {
+  chroot: "sys_chroot",
+  mount: "sys_admin",
+  umount: "sys_admin",
+  umount2: "sys_admin",
+  pivot_root: "sys_admin",
+  sethostname: "sys_admin",
+  setdomainname: "sys_admin",
+  swapon: "sys_admin",
+  swapoff: "sys_admin",
+  settimeofday: "sys_time",
+  clock_settime: "sys_time",
+  stime: "sys_time",
+  reboot: "sys_boot",
+  init_module: "sys_module",
+  finit_module: "sys_module",
+  delete_module: "sys_module",
+  iopl: "sys_rawio",
+  ioperm: "sys_rawio",
+  acct: "sys_pacct",
+  setuid: "setuid",
+  setuid32: "setuid",
+  setreuid: "setuid",
+  setreuid32: "setuid",
+  setresuid: "setuid",
+  setresuid32: "setuid",
+  setgid: "setgid",
+  setgid32: "setgid",
+  setregid: "setgid",
+  setregid32: "setgid",
+  setresgid: "setgid",
+  setresgid32: "setgid",
+  setgroups: "setgid",
+  setgroups32: "setgid",
+};
+
+const UID_CALLS = new Set(["getuid", "geteuid", "getuid32", "geteuid32"]);
+const CHOWN_CALLS: Readonly<Record<string, number>> = { chown: 1, chown32: 1, lchown: 1, lchown32: 1, fchown: 1, fchown32: 1, fchownat: 2 };
+
+const DOMAIN_NAMES: ReadonlyMap<number, NetworkDomain> = new Map(
+  Object.entries(ADDRESS_FAMILIES)
+    .map(([symbol, number]) => [number, symbol.replace(/^[AP]F_/, "").toLowerCase()] as const)
+    .filter((entry): entry is readonly [number, NetworkDomain] => (NETWORK_DOMAINS as readonly string[]).includes(entry[1])),
+);
+const TYPE_NAMES: Readonly<Record<number, (typeof NETWORK_TYPES)[number]>> = { 1: "stream", 2: "dgram", 3: "raw", 4: "rdm", 5: "seqpacket", 10: "packet" };
+
+type OpenFile = { readonly kind: "file"; readonly path: string } | { readonly kind: "socket"; readonly family: number; readonly type: number };
+
+/** The path in a `-y`/`-yy` decoration (`/dev/null<char 1:3>` is /dev/null), or undefined for sockets, pipes, anon inodes. */
+function filePath(decoration: string): string | undefined {
+  if (!decoration.startsWith("/")) return undefined;
+  return decoration.replace(/<(?:char|block) \d+:\d+>$/, "");
+}
+
+function succeeded(event: SyscallEvent): boolean {
+  return !event.injected && event.outcome.kind === "returned";
+}
+
+function returnedNumber(event: SyscallEvent): number | undefined {
+  return event.outcome.kind === "returned" ? Number(event.outcome.value) : undefined;
+}
+
+function where(pos: SourcePos): string {
+  return `${pos.file}:${pos.line}`;
+}
+
+/** Walks the events once, keeping per-process fd tables and working directories. */
+class Observer {
+  readonly result: Observations = {
+    files: new Map(),
+    network: new Set(),
+    capabilities: new Map(),
+    unix: new Map(),
+    tracesOwn: false,
+    root: false,
+    unresolved: new Map(),
+    notes: [],
+  };
+  private readonly fds = new Map<number, Map<number, OpenFile>>();
+  private readonly cwds = new Map<number, string>();
+  readonly pids = new Set<number>();
+  private readonly signalled: { target: number; pos: SourcePos }[] = [];
+  private readonly chowns: { uid: number; gid: number; why: string }[] = [];
+  private readonly uids = new Set<number>();
+
+  constructor(private readonly options: ObserveOptions) {}
+
+  private fdTable(pid: number): Map<number, OpenFile> {
+    let table = this.fds.get(pid);
+    if (!table) this.fds.set(pid, (table = new Map()));
+    return table;
+  }
+
+  grant(path: string, letters: readonly AccessLetter[], created = false): void {
+    let access = this.result.files.get(path);
+    if (!access) this.result.files.set(path, (access = { path, letters: new Set(), created: false }));
+    for (const letter of letters) access.letters.add(letter);
+    access.created ||= created;
+  }
+
+  private capability(capability: Capability, why: string): void {
+    if (!this.result.capabilities.has(capability)) this.result.capabilities.set(capability, why);
+  }
+
+  /** The absolute path a path argument names, before symlinks: relative ones under the `-y` directory or the tracked cwd. */
+  private absolute(pid: number, arg: PathArg): string | undefined {
+    if (arg.path.startsWith("/")) return arg.path;
+    const base = arg.dirfd.decoration ?? (arg.dirfd.fd === -100 ? this.cwds.get(pid) : this.fdPath(pid, arg.dirfd));
+    if (base === undefined || !base.startsWith("/")) return undefined;
+    return arg.path === "" ? base : `${base.replace(/\/$/, "")}/${arg.path}`;
+  }
+
+  /** The resolved path of a path argument, or undefined (recorded as unresolved). */
+  private resolve(event: SyscallEvent, arg: PathArg, followLast: boolean, dir = false): string | undefined {
+    const absolute = this.absolute(event.pid, arg);
+    if (absolute === undefined) {
+      this.unresolved(`${arg.path} (relative, directory unknown)`, event.pos);
+      return undefined;
+    }
+    return this.resolveAbsolute(absolute, event.pos, followLast, dir);
+  }
+
+  private resolveAbsolute(absolute: string, pos: SourcePos, followLast: boolean, dir: boolean): string | undefined {
+    const path = dir && !absolute.endsWith("/") ? `${absolute}/` : absolute;
+    const links = this.options.links;
+    if (links === undefined) {
+      if (!path.startsWith("/proc/")) this.unresolved(path, pos);
+      return path;
+    }
+    const resolved = resolvePath(path, links, followLast);
+    if (resolved === undefined) this.unresolved(`${path} (symlink loop)`, pos);
+    return resolved;
+  }
+
+  private unresolved(path: string, pos: SourcePos): void {
+    if (!this.result.unresolved.has(path)) this.result.unresolved.set(path, pos);
+  }
+
+  /** Whether the resolved `path` is a directory as far as we can tell. */
+  private isDirectory(path: string): boolean {
+    return this.options.links?.isDirectory(path) === true;
+  }
+
+  private withDirSlash(path: string, dir: boolean): string {
+    return (dir || this.isDirectory(path)) && !path.endsWith("/") ? `${path}/` : path;
+  }
+
+  /** The resolved path an fd argument stands for: the `-y` decoration, else what this process opened. */
+  private fdPath(pid: number, fd: FdArg): string | undefined {
+    if (fd.decoration !== undefined) return filePath(fd.decoration);
+    const open = this.fds.get(pid)?.get(fd.fd);
+    return open?.kind === "file" ? open.path : undefined;
+  }
+
+  private fdSocket(pid: number, fd: FdArg): OpenFile | undefined {
+    const open = this.fds.get(pid)?.get(fd.fd);
+    if (open?.kind === "socket") return open;
+    const decoration = fd.decoration ?? "";
+    if (decoration.startsWith("UNIX")) return { kind: "socket", family: AF_UNIX, type: /DGRAM/.test(decoration) ? 2 : 1 };
+    return undefined;
+  }
+
+  event(event: TraceEvent): void {
+    if (event.kind !== "syscall") return;
+    this.pids.add(event.pid);
+    if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
+    if (event.name.startsWith("getresuid") && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
+    if (!succeeded(event) && !(event.name === "connect" && event.outcome.kind === "failed" && event.outcome.errno === "EINPROGRESS")) return;
+    const capability = CALL_CAPABILITIES[event.name];
+    if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
+    if (event.name in CHOWN_CALLS) this.chown(event);
+    if (event.name === "ptrace") this.ptrace(event);
+    const decoded = event.decoded;
+    if (decoded) this.decoded(event, decoded);
+    else if (event.name === "listen" || event.name === "accept" || event.name === "accept4") this.unixAccessByFd(event);
+    else if (event.name === "dup" || event.name === "dup2" || event.name === "dup3") this.dup(event);
+  }
+
+  private decoded(event: SyscallEvent, decoded: DecodedArgs): void {
+    switch (decoded.call) {
+      case "open":
+        return this.open(event, decoded);
+      case "path":
+        return this.pathCall(event, decoded);
+      case "execve": {
+        const path = this.resolve(event, decoded.at, true);
+        if (path !== undefined) this.grant(path, ["x"]);
+        return;
+      }
+      case "fd":
+        return this.fdCall(event, decoded);
+      case "mmap": {
+        const path = decoded.prot & PROT_EXEC && decoded.fd.fd >= 0 ? this.fdPath(event.pid, decoded.fd) : undefined;
+        if (path !== undefined) this.grant(path, ["m"]);
+        return;
+      }
+      case "socket":
+        return this.socket(event, decoded);
+      case "address":
+        return this.address(event, decoded);
+      case "clone":
+      case "unshare":
+        if (decoded.flags & ADMIN_NAMESPACES) this.capability("sys_admin", `${event.name} of a new namespace at ${where(event.pos)}`);
+        return;
+      case "kill":
+        this.signalled.push({ target: decoded.target, pos: event.pos });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private open(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "open" }>): void {
+    const native = ARCH_INFO[event.arch].native;
+    const flags = decoded.flags;
+    const table = OPEN_FLAGS[native];
+    if (flags & (table.O_PATH as number)) return;
+    const directory = (flags & (table.O_DIRECTORY as number)) !== 0;
+    const decoration = event.outcome.kind === "returned" ? event.outcome.decoration : undefined;
+    const decorated = decoration === undefined ? undefined : filePath(decoration);
+    const resolved =
+      decorated !== undefined
+        ? this.withDirSlash(decorated, directory)
+        : this.resolve(event, decoded.at, (flags & (table.O_NOFOLLOW as number)) === 0, directory);
+    if (resolved === undefined) return;
+    const path = this.withDirSlash(resolved, directory);
+    const mode = flags & O_ACCMODE;
+    const letters: AccessLetter[] = [];
+    if (mode !== O_WRONLY) letters.push("r");
+    const truncates = (flags & (O_TRUNC | O_CREAT)) !== 0;
+    if (mode === O_WRONLY || mode === O_RDWR || truncates) letters.push(flags & O_APPEND && !truncates ? "a" : "w");
+    this.grant(path, letters, (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL));
+    const fd = returnedNumber(event);
+    if (fd !== undefined && fd >= 0) this.fdTable(event.pid).set(fd, { kind: "file", path });
+  }
+
+  private pathCall(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "path" }>): void {
+    const [first, second] = decoded.paths;
+    const flags = decoded.flags ?? 0;
+    const at = (arg: PathArg | undefined, follow: boolean, dir = false) => (arg === undefined ? undefined : this.resolve(event, arg, follow, dir));
+    const grant = (path: string | undefined, letters: readonly AccessLetter[], created = false) => {
+      if (path !== undefined) this.grant(path, letters, created);
+    };
+    switch (event.name) {
+      case "chdir": {
+        const path = at(first, true);
+        if (path !== undefined) this.cwds.set(event.pid, path.replace(/(.)\/$/, "$1"));
+        return;
+      }
+      case "mkdir":
+      case "mkdirat":
+        return grant(at(first, false, true), ["w"], true);
+      case "rmdir":
+        return grant(at(first, false, true), ["w"]);
+      case "unlink":
+      case "unlinkat": {
+        const dir = (flags & AT_REMOVEDIR) !== 0;
+        const path = at(first, false, dir);
+        return grant(path === undefined ? undefined : this.withDirSlash(path, dir), ["w"]);
+      }
+      case "rename":
+      case "renameat":
+      case "renameat2": {
+        // apparmor_path_rename: the source needs r and w (read, write, delete), the target w (create).
+        const source = at(first, false);
+        const dir = source !== undefined && (this.result.files.get(`${source}/`) !== undefined || this.isDirectory(source));
+        grant(source === undefined ? undefined : this.withDirSlash(source, dir), ["r", "w"]);
+        return grant(at(second, false, dir), ["w"], true);
+      }
+      case "link":
+      case "linkat":
+        return grant(at(second, false), ["l"], true);
+      case "symlink":
+      case "symlinkat":
+        return grant(at(first, false), ["w"], true);
+      case "mknod":
+      case "mknodat":
+        if (/S_IF(CHR|BLK)/.test(event.rawArgs)) this.capability("mknod", `${event.name} of a device at ${where(event.pos)}`);
+        return grant(at(first, false), ["w"], true);
+      case "truncate":
+      case "truncate64":
+      case "chmod":
+      case "fchmodat":
+      case "fchmodat2":
+      case "chown":
+      case "chown32":
+        return grant(at(first, true), ["w"]);
+      case "lchown":
+      case "lchown32":
+        return grant(at(first, false), ["w"]);
+      case "fchownat":
+        return grant(at(first, (flags & 0x100) === 0), ["w"]);
+      default:
+        // stat, access, readlink, statfs, xattrs, utimes, inotify: not mediated by AppArmor.
+        return;
+    }
+  }
+
+  private fdCall(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "fd" }>): void {
+    const path = this.fdPath(event.pid, decoded.fd);
+    switch (event.name) {
+      case "getdents":
+      case "getdents64":
+        if (path !== undefined) this.relabelAsDirectory(path);
+        return;
+      case "flock":
+        if (path !== undefined && decoded.op !== undefined && !(decoded.op & LOCK_UN)) this.grant(path, ["k"]);
+        return;
+      case "fcntl":
+      case "fcntl64":
+        if (path !== undefined && LOCKING_FCNTL.has(decoded.op)) this.grant(path, ["k"]);
+        if (decoded.op === FCNTL_COMMANDS.F_DUPFD || decoded.op === FCNTL_COMMANDS.F_DUPFD_CLOEXEC) this.dup(event);
+        return;
+      case "fchdir":
+        if (path !== undefined) this.cwds.set(event.pid, path.replace(/(.)\/$/, "$1"));
+        return;
+      case "ftruncate":
+      case "ftruncate64":
+      case "fchmod":
+      case "fchown":
+      case "fchown32":
+        if (path !== undefined) this.grant(path, ["w"]);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A path first seen as a file turns out to be a directory (getdents on it): `/etc` becomes `/etc/`. */
+  private relabelAsDirectory(path: string): void {
+    const dir = path.endsWith("/") ? path : `${path}/`;
+    const asFile = this.result.files.get(path);
+    if (asFile && path !== dir) {
+      this.result.files.delete(path);
+      this.grant(dir, [...asFile.letters], asFile.created);
+    } else this.grant(dir, ["r"]);
+    for (const table of this.fds.values()) {
+      for (const [fd, open] of table) if (open.kind === "file" && open.path === path) table.set(fd, { kind: "file", path: dir });
+    }
+  }
+
+  private dup(event: SyscallEvent): void {
+    const oldFd = Number(splitArgs(event.rawArgs)[0]?.replace(/<.*$/, ""));
+    const newFd = returnedNumber(event);
+    const open = this.fds.get(event.pid)?.get(oldFd);
+    if (open !== undefined && newFd !== undefined && newFd >= 0) this.fdTable(event.pid).set(newFd, open);
+  }
+
+  private socket(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "socket" }>): void {
+    const type = decoded.type & SOCK_TYPE_MASK;
+    const domain = DOMAIN_NAMES.get(decoded.domain);
+    const typeName = TYPE_NAMES[type];
+    if (domain === undefined) {
+      this.result.notes.push(`socket family ${decoded.domain} at ${where(event.pos)} has no AppArmor name: no network rule`);
+      return;
+    }
+    this.result.network.add(typeName ? `${domain} ${typeName}` : domain);
+    if (type === SOCK_RAW && (decoded.domain === AF_INET || decoded.domain === AF_INET6)) this.capability("net_raw", `raw socket at ${where(event.pos)}`);
+    if (decoded.domain === AF_PACKET) this.capability("net_raw", `packet socket at ${where(event.pos)}`);
+    if (decoded.domain === AF_UNIX) {
+      const unixType = UNIX_TYPE_NAMES[type];
+      if (unixType && !this.result.unix.has(unixType)) this.result.unix.set(unixType, new Set());
+    }
+    const fd = returnedNumber(event);
+    if (event.name === "socket" && fd !== undefined && fd >= 0) this.fdTable(event.pid).set(fd, { kind: "socket", family: decoded.domain, type });
+  }
+
+  private address(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "address" }>): void {
+    const { family, address, port } = decoded.address;
+    const bind = event.name === "bind";
+    if (bind && (family === AF_INET || family === AF_INET6) && port !== undefined && port > 0 && port < PRIVILEGED_PORTS) {
+      this.capability("net_bind_service", `bind to port ${port} at ${where(event.pos)}`);
+    }
+    if (family !== AF_UNIX) return;
+    const socket = this.fdSocket(event.pid, decoded.fd);
+    this.unixAccess(socket, bind ? ["bind"] : ["connect", "send", "receive"]);
+    if (address !== undefined && address.startsWith("/")) {
+      const path = this.resolveAbsolute(address, event.pos, !bind, false);
+      if (path !== undefined) this.grant(path, ["w"], bind);
+    }
+  }
+
+  private unixAccessByFd(event: SyscallEvent): void {
+    const fd = Number(splitArgs(event.rawArgs)[0]?.replace(/<.*$/, ""));
+    const decoration = /^\d+<(.*)>$/.exec(splitArgs(event.rawArgs)[0] ?? "")?.[1];
+    const socket = this.fdSocket(event.pid, { fd, decoration });
+    if (socket?.kind !== "socket" || socket.family !== AF_UNIX) return;
+    this.unixAccess(socket, event.name === "listen" ? ["listen"] : ["accept", "send", "receive"]);
+  }
+
+  private unixAccess(socket: OpenFile | undefined, accesses: readonly UnixAccess[]): void {
+    const type = socket?.kind === "socket" ? UNIX_TYPE_NAMES[socket.type] : undefined;
+    const types = type ? [type] : [...this.result.unix.keys()];
+    for (const t of types) {
+      let set = this.result.unix.get(t);
+      if (!set) this.result.unix.set(t, (set = new Set()));
+      for (const access of accesses) set.add(access);
+    }
+  }
+
+  private chown(event: SyscallEvent): void {
+    const args = splitArgs(event.rawArgs);
+    const at = CHOWN_CALLS[event.name] as number;
+    const id = (text: string | undefined) => (text === undefined ? -1 : Number(text.replace(/<.*$/, "")));
+    this.chowns.push({ uid: id(args[at]), gid: id(args[at + 1]), why: `${event.name} at ${where(event.pos)}` });
+  }
+
+  private ptrace(event: SyscallEvent): void {
+    const [request, pid] = splitArgs(event.rawArgs);
+    if (request === "PTRACE_ATTACH" || request === "PTRACE_SEIZE") {
+      if (this.pids.has(Number(pid))) this.result.tracesOwn = true;
+      else this.result.notes.push(`ptrace ${request} of pid ${pid} outside the trace at ${where(event.pos)}: no rule (add one by hand if needed)`);
+    }
+  }
+
+  /** Conclusions that need the whole trace: the user id, chowns to other users, signals outside the workload. */
+  finish(): Observations {
+    const root = this.uids.size > 0 && [...this.uids].every((uid) => uid === 0);
+    this.result.root = root;
+    const own = root ? 0 : this.uids.size === 1 ? [...this.uids][0] : undefined;
+    for (const { uid, gid, why } of this.chowns) {
+      const otherUser = uid !== -1 && uid !== own;
+      const otherGroup = gid !== -1 && !(root && gid === 0);
+      if (otherUser || (otherGroup && root)) this.capability("chown", `${why} (to ${uid}:${gid})`);
+    }
+    for (const { target, pos } of this.signalled) {
+      if (target > 0 && !this.pids.has(target)) {
+        this.result.notes.push(`signal to pid ${target} outside the trace at ${where(pos)}: no rule (if it is another user's process, it needs capability kill)`);
+      }
+    }
+    return this.result;
+  }
+}
+
+const UNIX_TYPE_NAMES: Readonly<Record<number, UnixType>> = { 1: "stream", 2: "dgram", 5: "seqpacket" };
+
+/** What `events` show the workload did (see the module comment). */
+export async function observe(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, options: ObserveOptions): Promise<Observations> {
+  const observer = new Observer(options);
+  for await (const event of events) observer.event(event);
+  return observer.finish();
+}

@@ -1,0 +1,92 @@
+/**
+ * Names that change from run to run, and the narrowest glob that covers the
+ * next run's name: a process id under /proc, a mktemp/mkstemp suffix, a hex
+ * id, sqlite's and git's temporary files. Everything else in the path stays
+ * literal; a path with a component that cannot be written inside a glob
+ * (quotes, blanks, glob syntax) is left literal rather than widened.
+ */
+
+/** Where per-run files live: globs there are `owner` rules (the workload made the file). */
+const OWNER_PREFIXES = ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/", "@{PROC}/"];
+
+/** Characters a literal component may have inside a glob without being glob syntax. */
+const PLAIN_COMPONENT = /^[A-Za-z0-9._+\-@~%:=]+$/;
+
+const PID = /^[1-9][0-9]*$/;
+/** mktemp(1)'s default template `tmp.XXXXXXXXXX`. */
+const MKTEMP = /^tmp\.[A-Za-z0-9]{10}$/;
+/** sqlite's temporary files `etilqs_` + 16 random characters. */
+const SQLITE_TEMP = /^etilqs_[A-Za-z0-9]{16}$/;
+/** A made file's random suffix (mkstemp `XXXXXX`, Python's tempfile `tmpXXXXXXXX`, git's `tmp_obj_XXXXXX`). */
+const RANDOM_SUFFIX = /^(tmp|.*[._-])([A-Za-z0-9_]{6,10})$/;
+/** A run of hex digits long enough to be an id (8: a short commit or a container id prefix). */
+const HEX_RUN = /[0-9a-f]{8,}|[0-9A-F]{8,}/g;
+const GIT_FANOUT = /^[0-9a-f]{2}$/;
+
+function charClasses(text: string): number {
+  return [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(text)).length;
+}
+
+function anyChars(count: number): string {
+  return "?".repeat(count);
+}
+
+/** Hex runs mixing digits and letters (not words, not plain numbers) as `[0-9a-f]` per character. */
+function hexIds(component: string): string {
+  return component.replace(HEX_RUN, (run) =>
+    /[0-9]/.test(run) && /[a-fA-F]/.test(run) ? (/[a-f]/.test(run) ? "[0-9a-f]" : "[0-9A-F]").repeat(run.length) : run,
+  );
+}
+
+/** A component's per-run glob, or undefined when it is a fixed name. `created`: the workload made it. */
+function componentGlob(component: string, created: boolean): string | undefined {
+  if (MKTEMP.test(component)) return `tmp.${anyChars(10)}`;
+  if (SQLITE_TEMP.test(component)) return `etilqs_${anyChars(16)}`;
+  const suffix = created ? RANDOM_SUFFIX.exec(component) : null;
+  if (suffix && charClasses(suffix[2] as string) >= 2) return `${suffix[1]}${anyChars((suffix[2] as string).length)}`;
+  const hex = hexIds(component);
+  return hex === component ? undefined : hex;
+}
+
+/** /proc's per-process parts: `/proc/1234/…`, `/proc/self/…` → `@{PROC}/@{pid}/…`, task and fd numbers. */
+function procComponents(components: readonly string[]): (string | undefined)[] {
+  return components.map((component, i) => {
+    const before = components[i - 1];
+    if (i === 0) return "@{PROC}";
+    if (i === 1 && (PID.test(component) || component === "self")) return "@{pid}";
+    if (i === 1 && component === "thread-self") return "@{pid}/task/@{tid}";
+    if (before === "task" && i === 3 && PID.test(component)) return "@{tid}";
+    if ((before === "fd" || before === "fdinfo") && /^[0-9]+$/.test(component)) return "[0-9]*";
+    return undefined;
+  });
+}
+
+export interface PerRunGlob {
+  readonly source: string;
+  readonly owner: boolean;
+}
+
+/**
+ * The glob for `path` (resolved, a trailing `/` for a directory) when some
+ * component is per-run, else undefined. `createdPrefix(p)` says whether the
+ * workload made the file or directory `p` (for mkstemp-style suffixes).
+ */
+export function perRunGlob(path: string, createdPrefix: (prefix: string) => boolean): PerRunGlob | undefined {
+  const directory = path.length > 1 && path.endsWith("/");
+  const components = path.split("/").filter(Boolean);
+  const globs =
+    components[0] === "proc"
+      ? procComponents(components)
+      : components.map((component, i) => {
+          const prefix = `/${components.slice(0, i + 1).join("/")}`;
+          const made = createdPrefix(prefix) || createdPrefix(`${prefix}/`);
+          if (components[i - 1] === "objects" && GIT_FANOUT.test(component) && components[i + 1] !== undefined) return "[0-9a-f][0-9a-f]";
+          return componentGlob(component, made);
+        });
+  if (globs.every((glob) => glob === undefined) || (components[0] === "proc" && globs[1] === undefined)) return undefined;
+  if (components.some((component, i) => globs[i] === undefined && !PLAIN_COMPONENT.test(component))) return undefined;
+  const source = components.map((component, i) => globs[i] ?? component).join("/");
+  const rooted = source.startsWith("@{PROC}") ? source : `/${source}`;
+  const full = directory ? `${rooted}/` : rooted;
+  return { source: full, owner: OWNER_PREFIXES.some((prefix) => full.startsWith(prefix)) };
+}

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { generateAppArmor } from "../../apparmor/index.js";
+import { InputError, UsageError } from "../../errors.js";
+import { readTraces, unparsedWarning } from "../../parse/index.js";
+import { loadAllowlist } from "../../policy/index.js";
+import { parseSymlinks } from "../../record/symlinks.js";
+import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
+import { writeOutput } from "../output.js";
+
+const HELP = `Usage: profilesmith apparmor [TRACE...] --name NAME [OPTIONS]
+
+Generate a least-privilege AppArmor profile for a container from strace logs and allowlists.
+TRACE is a file written by strace (-f, -ff, -o; -y or -yy recommended: they show the
+paths the kernel resolved); "-" reads standard input. A symlinks.json beside a trace
+(written by profilesmith record) resolves symlinks the way the traced machine did.
+
+Options:
+      --name NAME          the profile's name (letters, digits, _ . -): what
+                           aa-exec -p and docker --security-opt apparmor= name
+  -o, --output FILE        write the profile to FILE (atomically) instead of stdout
+      --allow FILE         an allowlist (YAML or JSON) whose apparmor: section is merged; repeatable
+      --root DIR           the filesystem the traces were taken on (/ or an unpacked image):
+                           symlinks and scripts' #! lines are read there, never outside DIR
+      --no-implicit-caps   do not grant dac_override, dac_read_search, fowner, fsetid to a
+                           workload that runs as root
+      --explain            list, on stderr, the observed paths each glob rule covers
+      --strict             fail on trace lines that cannot be parsed (default: warn)
+  -h, --help               show this help
+
+Examples:
+  strace -f -yy -o app.strace ./app && profilesmith apparmor app.strace --name app --root / -o app.apparmor
+  sudo apparmor_parser -r app.apparmor && docker run --security-opt apparmor=app IMAGE
+  profilesmith apparmor trace.* --name web --allow extra.yaml --root rootfs/ --explain
+
+Exit codes: 0 success, 2 usage or input error (nothing is written).
+`;
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: "string" },
+        output: { type: "string", short: "o" },
+        allow: { type: "string", multiple: true },
+        root: { type: "string" },
+        "no-implicit-caps": { type: "boolean" },
+        explain: { type: "boolean" },
+        strict: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.\-]*$/;
+const SYMLINKS_FILE = "symlinks.json";
+
+/** The symlinks.json files beside the traces (or in a -ff folder), merged. */
+function recordedSymlinks(traces: readonly string[]): Map<string, string> | undefined {
+  const files = [
+    ...new Set(
+      traces
+        .filter((trace) => trace !== "-" && existsSync(trace))
+        .map((trace) => join(statSync(trace).isDirectory() ? trace : dirname(trace), SYMLINKS_FILE)),
+    ),
+  ].filter((file) => existsSync(file));
+  if (files.length === 0) return undefined;
+  const merged = new Map<string, string>();
+  for (const file of files.sort()) for (const [path, target] of parseSymlinks(readFileSync(file, "utf8"), file)) merged.set(path, target);
+  return merged;
+}
+
+function checkRoot(root: string | undefined): void {
+  if (root === undefined) return;
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.name === undefined) throw new UsageError("--name NAME is required (see --help)");
+  if (!PROFILE_NAME.test(values.name)) throw new UsageError(`--name "${values.name}": use letters, digits, _ . - (starting with a letter or digit)`);
+  if (positionals.length === 0 && (values.allow ?? []).length === 0) {
+    throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
+  }
+  checkRoot(values.root);
+  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
+  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
+  const generated = await generateAppArmor({
+    name: values.name,
+    traces: [reading.events],
+    allowlists,
+    root: values.root,
+    recordedSymlinks: recordedSymlinks(positionals),
+    implicitCapabilities: !values["no-implicit-caps"],
+  });
+  const unparsed = unparsedWarning(reading.report());
+  if (unparsed !== undefined) io.stderr.write(`profilesmith apparmor: ${unparsed}\n`);
+  for (const warning of generated.warnings) io.stderr.write(`profilesmith apparmor: warning: ${warning}\n`);
+  for (const note of generated.notes) io.stderr.write(`profilesmith apparmor: note: ${note}\n`);
+  if (values.explain) for (const line of generated.explanation) io.stderr.write(`${line}\n`);
+  await writeOutput(generated.text, values.output, io);
+  return EXIT.ok;
+}
+
+export const apparmorCommand: Command = {
+  name: "apparmor",
+  summary: "generate a least-privilege AppArmor profile for a container",
+  help: HELP,
+  run,
+};
