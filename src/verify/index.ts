@@ -1,4 +1,4 @@
-export { verifySeccomp, type DeniedCalls, type SeccompVerification } from "./seccomp.js";
+export { verifySeccomp, type ComparedArg, type DeniedCalls, type SeccompVerification } from "./seccomp.js";
 export { decide, enforcedProfile, indexRules, type Decision, type FilterAnswer, type RuleIndex } from "./decide.js";
 export { filterArgs, type FilterArgs } from "./filter-args.js";
 export { readSeccompProfileFile, type ProfileFile, type SeccompProfileFile } from "./profile-file.js";

@@ -33,6 +33,8 @@ export interface DeniedCalls {
   readonly arch: Arch;
   readonly syscall: string;
   readonly answer: FilterAnswer;
+  /** The argument values the profile's rules compare, where the trace shows them. */
+  readonly args: readonly ComparedArg[];
   /** The rule missing, or why the call is refused: one line. */
   readonly reason: string;
   /** The earliest place in the traces (by file name, then line). */
@@ -50,6 +52,11 @@ export interface SeccompVerification {
   readonly denied: readonly DeniedCalls[];
   /** Calls answered ENOSYS that the workload goes on after (`reason` says why): not findings. */
   readonly fallbacks: readonly DeniedCalls[];
+}
+
+export interface ComparedArg {
+  readonly index: number;
+  readonly value: number;
 }
 
 type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
@@ -85,18 +92,25 @@ interface Tally {
   arch: Arch;
   syscall: string;
   answer: FilterAnswer;
+  args: readonly ComparedArg[];
   reason: string;
   first: { pos: SourcePos; pid: number };
   calls: number;
   pids: Set<number>;
 }
 
-function add(groups: Map<string, Tally>, event: SyscallEvent, answer: FilterAnswer, reason: string): void {
+function add(
+  groups: Map<string, Tally>,
+  event: SyscallEvent,
+  answer: FilterAnswer,
+  args: readonly ComparedArg[],
+  reason: string,
+): void {
   const key = `${event.arch} ${event.name} ${reason}`;
   const group = groups.get(key);
   if (!group) {
     const first = { pos: event.pos, pid: event.pid };
-    groups.set(key, { arch: event.arch, syscall: event.name, answer, reason, first, calls: 1, pids: new Set([event.pid]) });
+    groups.set(key, { arch: event.arch, syscall: event.name, answer, args, reason, first, calls: 1, pids: new Set([event.pid]) });
     return;
   }
   group.calls++;
@@ -117,6 +131,7 @@ function sorted(groups: Map<string, Tally>): DeniedCalls[] {
       arch: group.arch,
       syscall: group.syscall,
       answer: group.answer,
+      args: group.args,
       reason: group.reason,
       first: group.first,
       calls: group.calls,
@@ -136,14 +151,18 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
     if (event.kind !== "syscall") continue;
     calls++;
     const args = filterArgs(event);
-    const compared = comparedArgs(written, event.arch, event.name).map((i) => args[i] ?? "?");
-    const key = `${event.arch} ${event.name} ${compared.join(",")}`;
+    const indexes = comparedArgs(written, event.arch, event.name);
+    const key = `${event.arch} ${event.name} ${indexes.map((i) => args[i] ?? "?").join(",")}`;
     let decision = decisions.get(key);
     if (!decision) decisions.set(key, (decision = decide(written, enforced, event.arch, event.name, args)));
     if (decision.allowed) continue;
     const excuse = answeredEnosys(decision) ? fallbackReason(written, enforced, event) : undefined;
-    if (excuse === undefined) add(denied, event, decision.answer, decision.reason);
-    else add(fallbacks, event, decision.answer, excuse);
+    const compared = indexes.flatMap((index) => {
+      const value = args[index];
+      return value === undefined ? [] : [{ index, value }];
+    });
+    if (excuse === undefined) add(denied, event, decision.answer, compared, decision.reason);
+    else add(fallbacks, event, decision.answer, compared, excuse);
   }
   return { kind: "seccomp", calls, denied: sorted(denied), fallbacks: sorted(fallbacks) };
 }

@@ -33,6 +33,7 @@ export function verificationJson(result: SeccompVerification, profileFile: strin
     arch: g.arch,
     syscall: g.syscall,
     answer: g.answer,
+    args: g.args,
     reason: g.reason,
     first: { file: g.first.pos.file, line: g.first.pos.line, pid: g.first.pid },
     calls: g.calls,

@@ -216,6 +216,7 @@ describe("profilesmith verify", () => {
       arch: "x86_64",
       syscall: "socket",
       answer: { known: true, verdict: { action: "errno", errno: 1 } },
+      args: [{ index: 0, value: 17 }],
       reason: "no rule allows socket with arg0=17 (AF_PACKET); it allows socket when arg0 == 2 (AF_INET)",
       first: { file: "<stdin>", line: 7, pid: 100 },
       calls: 2,
