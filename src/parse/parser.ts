@@ -48,6 +48,9 @@ function moved(call: Omit<PendingCall, "movedFrom">, movedFrom: number | undefin
   return { name, nr, arch, args, pos, text, movedFrom };
 }
 
+/** strace's name for a call it has no name for: `syscall_0x1c3` (6.x), `syscall_451` (older). */
+const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
+
 interface ResolvedName {
   readonly name: SyscallName;
   readonly nr: number | undefined;
@@ -75,7 +78,6 @@ function fitsCall(arch: Arch, resolved: ResolvedName | string, printedNr: number
 const TIPS_TOP = /^ {2}_{20,} /;
 
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
-const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
 
 export class StraceParser {
   private readonly native: NativeArch;
