@@ -12,7 +12,8 @@ const CHECK_WORDS: Readonly<Record<SeccompLintCheck, string>> = {
 export function lintText(lint: SeccompLint, file: string): string {
   const findings = lint.findings.map((finding) => {
     const subject = finding.subject.startsWith(`${file}: `) ? finding.subject : `${file}: ${finding.subject}`;
-    return `${subject}: ${CHECK_WORDS[finding.check]} (${finding.arches.join(", ")}): ${finding.reason}`;
+    const arches = finding.arches.length === 0 ? "" : ` (${finding.arches.join(", ")})`;
+    return `${subject}: ${CHECK_WORDS[finding.check]}${arches}: ${finding.reason}`;
   });
   const comparison = lint.reference.map(
     (c) =>

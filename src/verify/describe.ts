@@ -18,10 +18,6 @@ const ERRNO_NAMES: Readonly<Record<number, string>> = {
   97: "EAFNOSUPPORT",
 };
 
-export function errnoText(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `errno ${errno}`;
-}
-
 /** `allow`, `errno EPERM`, `errno 5`, `trace 7`, `kill-process`. */
 export function verdictText(verdict: Verdict): string {
   if (verdict.action === "errno") return `errno ${ERRNO_NAMES[verdict.errno] ?? verdict.errno}`;

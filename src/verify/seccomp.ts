@@ -144,6 +144,7 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
   const written = indexRules(profile);
   const enforced = indexRules(enforcedProfile(profile));
   const decisions = new Map<string, Decision>();
+  const comparedByCall = new Map<string, number[]>();
   const denied = new Map<string, Tally>();
   const fallbacks = new Map<string, Tally>();
   let calls = 0;
@@ -151,8 +152,10 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
     if (event.kind !== "syscall") continue;
     calls++;
     const args = filterArgs(event);
-    const indexes = comparedArgs(written, event.arch, event.name);
-    const key = `${event.arch} ${event.name} ${indexes.map((i) => args[i] ?? "?").join(",")}`;
+    const call = `${event.arch} ${event.name}`;
+    let indexes = comparedByCall.get(call);
+    if (!indexes) comparedByCall.set(call, (indexes = comparedArgs(written, event.arch, event.name)));
+    const key = `${call} ${indexes.map((i) => args[i] ?? "?").join(",")}`;
     let decision = decisions.get(key);
     if (!decision) decisions.set(key, (decision = decide(written, enforced, event.arch, event.name, args)));
     if (decision.allowed) continue;
