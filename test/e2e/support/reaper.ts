@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileC } from "./compile.js";
@@ -42,8 +42,12 @@ int main(int argc, char **argv) {
 
 let reaper: string | undefined;
 
-/** The reaper binary, compiled once per test process. */
+/** The reaper binary, compiled once per test process and removed when it exits. */
 export function reaperPath(): string {
-  reaper ??= compileC(mkdtempSync(join(tmpdir(), "profilesmith-reaper-")), "reaper", REAPER_SOURCE);
+  if (reaper === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "profilesmith-reaper-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    reaper = compileC(dir, "reaper", REAPER_SOURCE);
+  }
   return reaper;
 }
