@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { SyscallEvent, TraceEvent } from "../../src/events/types.js";
+import type { ExitEvent, SyscallEvent, TraceEvent } from "../../src/events/types.js";
 import { readTraces } from "../../src/parse/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "fixtures", "strace");
@@ -37,7 +37,7 @@ describe("shapes in real recordings", () => {
 
   test.skipIf(!recorded("sigkill.trace"))("a process killed mid-call: its call counted once, unfinished", async () => {
     const all = await events("sigkill.trace");
-    const killed = all.find((e) => e.kind === "exit" && "killedBy" in e.how);
+    const killed = all.find((e): e is ExitEvent => e.kind === "exit" && "killedBy" in e.how);
     expect(killed).toMatchObject({ how: { killedBy: "SIGKILL", coreDumped: false } });
     const ofKilled = syscalls(all).filter((e) => e.pid === killed?.pid);
     expect(ofKilled.at(-1)?.outcome.kind).toMatch(/unfinished|unknown/);
