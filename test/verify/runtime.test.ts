@@ -26,7 +26,7 @@ interface Listed {
   readonly first: { readonly line: number };
 }
 
-const missing = requireTools("verify against runc and crun", "runc", "crun", "strace", "gcc");
+const missing = requireTools("verify against runc and crun", "runc", "crun", "strace", "gcc", "unshare");
 
 describe.skipIf(missing.length > 0)("verify agrees with the runtimes", () => {
   let probeDir = "";
