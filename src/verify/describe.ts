@@ -51,7 +51,7 @@ export function namespaceFlagNames(flags: bigint): string[] {
 }
 
 function hex(value: number | bigint): string {
-  return `0x${value.toString(16)}`;
+  return BigInt(value) === 0n ? "0" : `0x${value.toString(16)}`;
 }
 
 /** An argument value as the filter sees it, with what it means where we know (`17 (AF_PACKET)`). */
