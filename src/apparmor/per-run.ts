@@ -12,6 +12,7 @@ const OWNER_PREFIXES = ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/", "@{PROC}/"];
 /** Characters a literal component may have inside a glob without being glob syntax. */
 const PLAIN_COMPONENT = /^[A-Za-z0-9._+\-@~%:=]+$/;
 
+const TEMP_DIRS = new Set(["/tmp", "/var/tmp", "/dev/shm"]);
 const PID = /^[1-9][0-9]*$/;
 /** mktemp(1)'s default template `tmp.XXXXXXXXXX`. */
 const MKTEMP = /^tmp\.[A-Za-z0-9]{10}$/;
@@ -21,6 +22,11 @@ const SQLITE_TEMP = /^etilqs_[A-Za-z0-9]{16}$/;
 const RANDOM_SUFFIX = /^(tmp|.*[._-])([A-Za-z0-9_]{6,10})$/;
 /** A run of hex digits long enough to be an id (8: a short commit or a container id prefix). */
 const HEX_RUN = /[0-9a-f]{8,}|[0-9A-F]{8,}/g;
+/**
+ * Python's tempfile checks a temporary directory is usable by creating a file named with 8
+ * characters of `[a-z0-9_]` directly in it: the one new name directly in a temp dir we glob.
+ */
+const PYTHON_PROBE = /^[a-z0-9_]{8}$/;
 const GIT_FANOUT = /^[0-9a-f]{2}$/;
 
 function charClasses(text: string): number {
@@ -38,12 +44,17 @@ function hexIds(component: string): string {
   );
 }
 
-/** A component's per-run glob, or undefined when it is a fixed name. `created`: the workload made it. */
-function componentGlob(component: string, created: boolean): string | undefined {
+/**
+ * A component's per-run glob, or undefined when it is a fixed name. `created`: the workload made it;
+ * `inTempDir`: directly in /tmp, /var/tmp or /dev/shm, where what a workload makes is per-run, so
+ * a random suffix needs no mix of character classes to count as random.
+ */
+function componentGlob(component: string, created: boolean, inTempDir: boolean): string | undefined {
   if (MKTEMP.test(component)) return `tmp.${anyChars(10)}`;
   if (SQLITE_TEMP.test(component)) return `etilqs_${anyChars(16)}`;
+  if (created && inTempDir && PYTHON_PROBE.test(component) && charClasses(component) >= 2) return "[a-z0-9_]".repeat(8);
   const suffix = created ? RANDOM_SUFFIX.exec(component) : null;
-  if (suffix && charClasses(suffix[2] as string) >= 2) return `${suffix[1]}${anyChars((suffix[2] as string).length)}`;
+  if (suffix && (inTempDir || charClasses(suffix[2] as string) >= 2)) return `${suffix[1]}${anyChars((suffix[2] as string).length)}`;
   const hex = hexIds(component);
   return hex === component ? undefined : hex;
 }
@@ -81,7 +92,7 @@ export function perRunGlob(path: string, createdPrefix: (prefix: string) => bool
           const prefix = `/${components.slice(0, i + 1).join("/")}`;
           const made = createdPrefix(prefix) || createdPrefix(`${prefix}/`);
           if (components[i - 1] === "objects" && GIT_FANOUT.test(component) && components[i + 1] !== undefined) return "[0-9a-f][0-9a-f]";
-          return componentGlob(component, made);
+          return componentGlob(component, made, TEMP_DIRS.has(`/${components.slice(0, i).join("/")}`));
         });
   if (globs.every((glob) => glob === undefined) || (components[0] === "proc" && globs[1] === undefined)) return undefined;
   if (components.some((component, i) => globs[i] === undefined && !PLAIN_COMPONENT.test(component))) return undefined;
