@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run.js";
+
+const TRACE = `100 execve("/bin/app", ["app"], 0x7ffd /* 3 vars */) = 0
+100 geteuid() = 0
+100 openat(AT_FDCWD, "/srv/conf", O_RDONLY) = 3
+100 openat(AT_FDCWD, "/tmp/tmp.AbC3eFgH1j", O_RDWR|O_CREAT|O_EXCL, 0600) = 4
+100 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 5
+100 exit_group(0) = ?
+100 +++ exited with 0 +++
+`;
+
+async function run(argv: string[], stdinText = "") {
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => (out += chunk));
+  stderr.on("data", (chunk) => (err += chunk));
+  const code = await runCli(argv, { stdin, stdout, stderr, env: {}, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "profilesmith-apparmor-"));
+  writeFileSync(join(dir, "app.strace"), TRACE);
+  return dir;
+}
+
+describe("profilesmith apparmor", () => {
+  it("prints help with examples", async () => {
+    const { code, out } = await run(["apparmor", "--help"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: profilesmith apparmor/);
+    expect(out).toContain("Examples:");
+  });
+
+  it("writes the profile of a trace to stdout, reading symlinks.json beside the trace", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "symlinks.json"), JSON.stringify({ "/bin": "usr/bin" }));
+    const { code, out, err } = await run(["apparmor", join(dir, "app.strace"), "--name", "app"]);
+    expect({ code, err }).toEqual({ code: 0, err: "profilesmith apparmor: note: no --root: the #! interpreters of scripts the workload ran are not added\n" });
+    expect(out).toMatch(/^abi <abi\/3\.0>,\ninclude <tunables\/global>\n\nprofile app flags=\(attach_disconnected,mediate_deleted\) \{\n/);
+    expect(out).toContain("  /usr/bin/app ix,\n");
+    expect(out).toContain("  /srv/conf r,\n");
+    expect(out).toContain("  owner /tmp/tmp.?????????? rw,\n");
+    expect(out).toContain("  network inet stream,\n");
+    expect(out).toContain("  capability dac_override,\n");
+  });
+
+  it("reads stdin, drops implicit capabilities on request, explains globs on stderr, writes -o atomically", async () => {
+    const dir = workdir();
+    const output = join(dir, "out", "app.apparmor");
+    const { code, out, err } = await run(["apparmor", "-", "--name", "app", "--no-implicit-caps", "--explain", "-o", output], TRACE);
+    expect(code).toBe(2);
+    expect(err).toMatch(/\nprofilesmith apparmor: .*out\/app\.apparmor: cannot write \(ENOENT\)\n$/);
+    expect(existsSync(output)).toBe(false);
+    const ok = await run(["apparmor", "-", "--name", "app", "--no-implicit-caps", "--explain", "-o", join(dir, "app.apparmor")], TRACE);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toBe("");
+    expect(ok.err).toContain("/tmp/tmp.?????????? rw covers:\n  /tmp/tmp.AbC3eFgH1j\n");
+    expect(ok.err).toContain("warning: 3 path(s) not resolved through symlinks");
+    const text = readFileSync(join(dir, "app.apparmor"), "utf8");
+    expect(text).not.toContain("capability");
+  });
+
+  it("gives the same bytes for the same inputs", async () => {
+    const dir = workdir();
+    const a = await run(["apparmor", join(dir, "app.strace"), "--name", "app", "--root", "/"]);
+    const b = await run(["apparmor", join(dir, "app.strace"), "--name", "app", "--root", "/"]);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+  });
+
+  it.each([
+    [["--name", "bad name"], /^profilesmith apparmor: --name "bad name": use letters, digits, _ \. -/],
+    [["--name", "x/y"], /^profilesmith apparmor: --name "x\/y"/],
+    [[], /--name NAME is required/],
+    [["--name", "app", "--root", "/nonexistent-root"], /--root \/nonexistent-root: not a directory/],
+  ])("refuses %j with one line and exit 2", async (args, message) => {
+    const dir = workdir();
+    const { code, out, err } = await run(["apparmor", join(dir, "app.strace"), ...args]);
+    expect({ code, out }).toEqual({ code: 2, out: "" });
+    expect(err).toMatch(message);
+    expect(err.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses no input at all", async () => {
+    const { code, err } = await run(["apparmor", "--name", "app"]);
+    expect(code).toBe(2);
+    expect(err).toContain("give at least one trace");
+  });
+});
