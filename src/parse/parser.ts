@@ -78,6 +78,10 @@ function fitsCall(arch: Arch, resolved: ResolvedName | string, printedNr: number
 const TIPS_TOP = /^ {2}_{20,} /;
 
 const UNFINISHED: CallOutcome = { kind: "unfinished" };
+/** The calls whose result is a new process's (or thread's) pid. */
+const FORKS: ReadonlySet<string> = new Set(["clone", "clone3", "fork", "vfork"]);
+/** At most this many events wait for the root's pid; then they go out under the default pid. */
+const HOLD_LIMIT = 10_000;
 
 export class StraceParser {
   private readonly native: NativeArch;
@@ -88,10 +92,20 @@ export class StraceParser {
   private readonly resolved = new Map<Arch, Map<string, ResolvedName | string>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
   private lastArch: Arch;
-  /** Whether a line without a pid prefix was seen (its pid is the default pid). */
+  /** Whether a line without a pid prefix was seen (its pid is the default pid until the root's is known). */
   private sawUnprefixed = false;
-  /** The pid personality notes give the process of the unprefixed lines. */
-  private unprefixedPid: number | undefined;
+  /**
+   * Events held back, while the trace starts without pid prefixes, until the pid
+   * of that first (root) process is known, so they carry it too; undefined once
+   * released (at once for traces that start with a prefix or have `options.pid`).
+   */
+  private held: TraceEvent[] | undefined;
+  /** The root process's pid: from a personality note or its first prefixed line. */
+  private rootPid: number | undefined;
+  private rootExited = false;
+  /** Pids created by the traced processes (clone, fork, vfork results) and still alive. */
+  private readonly forked = new Set<number>();
+  private readonly live = new Set<number>();
   /** Whether strace's `--tips` box began: its lines are not trace lines. */
   private inTips = false;
   /** The start of a line strace cut with one of its own messages; the next line continues it. */
@@ -102,17 +116,61 @@ export class StraceParser {
     this.defaultPid = options.pid ?? 0;
     this.kinds = options.decode ?? ALL_DECODED_KINDS;
     this.lastArch = this.native;
+    this.held = options.pid === undefined ? [] : undefined;
   }
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
+    const sink = this.held ?? out;
     if (this.cut !== undefined) {
       const { text: start, line: startLine } = this.cut;
       this.cut = undefined;
-      this.parsed(start + text, startLine, out);
+      this.parsed(start + text, startLine, sink);
     } else {
-      this.parsed(text, lineNo, out);
+      this.parsed(text, lineNo, sink);
     }
+    const held = this.held;
+    if (held === undefined) return;
+    // A trace that starts with a prefix has no root to learn; otherwise wait for it, within limits.
+    if (this.sawUnprefixed ? this.rootPid !== undefined || held.length >= HOLD_LIMIT : held.length > 0) this.release(out);
+  }
+
+  /** Emits the held events, those of the unprefixed root process under its pid when known. */
+  private release(out: TraceEvent[]): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    const root = this.rootPid;
+    for (const event of held) {
+      out.push(root !== undefined && event.kind !== "unparsed" && event.pid === this.defaultPid ? { ...event, pid: root } : event);
+    }
+  }
+
+  /**
+   * Learns the root process's pid: the unprefixed lines so far were its own, so its
+   * pending call and personality move to it.
+   */
+  private adoptRoot(pid: number): void {
+    this.rootPid = pid;
+    const call = this.pending.get(this.defaultPid);
+    if (call !== undefined && !this.pending.has(pid)) {
+      this.pending.delete(this.defaultPid);
+      this.pending.set(pid, call);
+    }
+    const arch = this.archOf.get(this.defaultPid);
+    if (arch !== undefined && !this.archOf.has(pid)) this.archOf.set(pid, arch);
+  }
+
+  /** The pending call of the unprefixed root while its pid is still unknown. */
+  private rootPending(): PendingCall | undefined {
+    return this.held !== undefined && this.sawUnprefixed && this.rootPid === undefined
+      ? this.pending.get(this.defaultPid)
+      : undefined;
+  }
+
+  /** Whether a clone, fork or vfork is under way: its child may print before its result does. */
+  private forking(): boolean {
+    for (const call of this.pending.values()) if (FORKS.has(call.name)) return true;
+    return false;
   }
 
   /**
@@ -147,11 +205,8 @@ export class StraceParser {
           out.push({ kind: "unparsed", reason: `no ${line.mode} mode on ${this.native}`, text, pos });
           return;
         }
-        // A trace without pid prefixes names its process only here: its lines are the default pid's.
-        if (this.sawUnprefixed && this.unprefixedPid === undefined && !this.archOf.has(line.pid)) {
-          this.unprefixedPid = line.pid;
-        }
-        if (line.pid === this.unprefixedPid) this.archOf.set(this.defaultPid, arch);
+        // A trace that starts without pid prefixes may name its process here first.
+        if (this.sawUnprefixed && this.rootPid === undefined && !this.archOf.has(line.pid)) this.adoptRoot(line.pid);
         this.archOf.set(line.pid, arch);
         this.lastArch = arch;
         out.push({ kind: "personality", pid: line.pid, arch, pos });
@@ -165,6 +220,8 @@ export class StraceParser {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         this.archOf.delete(pid);
+        this.live.delete(pid);
+        if (pid === this.rootPid) this.rootExited = true;
         const how = line.kind === "exited" ? { exited: line.status } : { killedBy: line.signal, coreDumped: line.coreDumped };
         out.push({ kind: "exit", pid, how, pos });
         return;
@@ -188,6 +245,10 @@ export class StraceParser {
         return;
       }
       case "resumed": {
+        // The root's own call resuming under a prefix names the root, even while it forks.
+        if (line.pid !== undefined && this.rootPending()?.name === line.name && !this.forked.has(line.pid)) {
+          this.adoptRoot(line.pid);
+        }
         const pid = this.pidOf(line.pid);
         let started = this.pending.get(pid);
         if (started !== undefined && started.name !== line.name) {
@@ -207,6 +268,7 @@ export class StraceParser {
 
   /** End of input: every call still pending never resumed. */
   end(out: TraceEvent[]): void {
+    if (this.held !== undefined) this.release(out);
     if (this.cut !== undefined) {
       const pos = { file: this.options.file, line: this.cut.line };
       out.push({ kind: "unparsed", reason: "line cut by a strace message, never continued", text: this.cut.text, pos });
@@ -239,11 +301,23 @@ export class StraceParser {
     return arch;
   }
 
-  /** The pid of a line: its prefix, or the default pid when it has none. */
+  /**
+   * The pid of a line: its prefix, or for a line without one (`strace -f` to stderr
+   * prefixes lines only while several processes live) the root process's once
+   * known, after its exit the one process left, else the default pid.
+   */
   private pidOf(prefix: number | undefined): number {
-    if (prefix !== undefined) return prefix;
+    if (prefix !== undefined) {
+      if (this.held !== undefined && this.sawUnprefixed && this.rootPid === undefined && !this.forked.has(prefix) && !this.forking()) {
+        this.adoptRoot(prefix);
+      }
+      return prefix;
+    }
     this.sawUnprefixed = true;
-    return this.defaultPid;
+    if (this.rootPid === undefined) return this.defaultPid;
+    if (!this.rootExited) return this.rootPid;
+    const [only, ...others] = this.live;
+    return only !== undefined && others.length === 0 ? only : this.defaultPid;
   }
 
   private archFor(pid: number): Arch {
@@ -302,6 +376,11 @@ export class StraceParser {
     const resolved = this.resolve(arch, call.name);
     if (typeof resolved === "string") return { kind: "unparsed", reason: resolved, text, pos };
     const { name } = resolved;
+    if (FORKS.has(name) && result?.outcome.kind === "returned") {
+      const child = Number(result.outcome.value);
+      this.forked.add(child);
+      this.live.add(child);
+    }
     return {
       kind: "syscall",
       pid,

@@ -201,10 +201,11 @@ describe("signals, exits, personalities, other lines", () => {
         "13 +++ killed by SIGKILL +++",
       ].join("\n"),
     );
+    // The unprefixed lines are the root process's, which the first prefixed line names.
     expect(events.map(({ pos: _, ...e }) => e)).toEqual([
-      { kind: "signal", pid: 0, signal: "SIGCHLD", stopped: false },
+      { kind: "signal", pid: 12, signal: "SIGCHLD", stopped: false },
       { kind: "signal", pid: 12, signal: "SIGSTOP", stopped: true },
-      { kind: "exit", pid: 0, how: { exited: 2 } },
+      { kind: "exit", pid: 12, how: { exited: 2 } },
       { kind: "exit", pid: 12, how: { killedBy: "SIGSEGV", coreDumped: true } },
       { kind: "exit", pid: 13, how: { killedBy: "SIGKILL", coreDumped: false } },
     ]);
@@ -350,5 +351,56 @@ describe("lines cut by strace's own messages (strace -f writing to stderr)", () 
     expect(parse("close(4strace: Process 2715 attached")).toMatchObject([
       { kind: "unparsed", reason: "line cut by a strace message, never continued", text: "close(4", pos: { line: 1 } },
     ]);
+  });
+});
+
+describe("the root process of a trace that starts without pid prefixes", () => {
+  function pids(text: string): string[] {
+    return parse(text).map((e) => `${e.kind === "syscall" ? e.name : e.kind}:${"pid" in e ? e.pid : ""}`);
+  }
+
+  test("strace -f to stderr: the first prefixed pid that is not a new child is the root (recorded)", () => {
+    const text = [
+      'execve("/usr/bin/sh", ["sh", "-c", "ls /etc | sort | head -3"], 0x7ffc2a4d0c48 /* 2 vars */) = 0',
+      "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLDstrace: Process 2714 attached",
+      ", child_tidptr=0x7fca53312a10) = 2714",
+      "[pid  2714] close(3)                    = 0",
+      "[pid  2713] wait4(-1,  <unfinished ...>",
+      "[pid  2714] exit_group(0)               = ?",
+      "[pid  2714] +++ exited with 0 +++",
+      "<... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 2714",
+      "exit_group(0)                           = ?",
+      "+++ exited with 0 +++",
+    ].join("\n");
+    expect(pids(text)).toEqual([
+      "execve:2713",
+      "clone:2713",
+      "close:2714",
+      "exit_group:2714",
+      "exit:2714",
+      "wait4:2713",
+      "exit_group:2713",
+      "exit:2713",
+    ]);
+  });
+
+  test("an unfinished call of the root resumes under its pid", () => {
+    expect(pids("clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>\n[pid  2714] getpid() = 2714\n[pid  2713] <... clone resumed>) = 2714")).toEqual([
+      "getpid:2714",
+      "clone:2713",
+    ]);
+  });
+
+  test("a personality note names the process of a trace without prefixes (-e quiet=none)", () => {
+    expect(pids('execve("./static32", ["./static32"], 0x7ffc /* 35 vars */) = 0\n[ Process PID=23465 runs in 32 bit mode. ]\ngetpid() = 23465')).toEqual([
+      "execve:23465",
+      "personality:23465",
+      "getpid:23465",
+    ]);
+  });
+
+  test("without either, the default pid", () => {
+    expect(pids("getpid() = 5\ngetppid() = 1")).toEqual(["getpid:0", "getppid:0"]);
+    expect(pids("getpid() = 5")).toEqual(["getpid:0"]);
   });
 });
