@@ -103,8 +103,9 @@ export class StraceParser {
   /** The root process's pid: from a personality note or its first prefixed line. */
   private rootPid: number | undefined;
   private rootExited = false;
-  /** Pids created by the traced processes (clone, fork, vfork results) and still alive. */
+  /** Pids the traced processes created (clone, fork, vfork results): never the root. */
   private readonly forked = new Set<number>();
+  /** Those of them not exited yet. */
   private readonly live = new Set<number>();
   /** Whether strace's `--tips` box began: its lines are not trace lines. */
   private inTips = false;
