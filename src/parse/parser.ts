@@ -374,7 +374,7 @@ export class StraceParser {
     text: string,
     result: CallResult | undefined,
   ): TraceEvent {
-    const resolved = this.resolve(arch, call.name);
+    const resolved = this.resolveCall(arch, call.name, call.nr);
     if (typeof resolved === "string") return { kind: "unparsed", reason: resolved, text, pos };
     const { name } = resolved;
     if (FORKS.has(name) && result?.outcome.kind === "returned") {
@@ -395,6 +395,14 @@ export class StraceParser {
       delayed: result?.delayed ?? false,
       pos,
     };
+  }
+
+  /** As resolve, but a name our tables spell differently is still named by the number `-n` printed. */
+  private resolveCall(arch: Arch, straceName: string, printedNr: number | undefined): ResolvedName | string {
+    const resolved = this.resolve(arch, straceName);
+    if (typeof resolved !== "string" || printedNr === undefined) return resolved;
+    const name = syscallName(arch, printedNr);
+    return name === undefined ? resolved : { name, nr: printedNr };
   }
 
   /** Our table's name and number for strace's name of a call, or why there is none (memoized). */

@@ -268,6 +268,10 @@ describe("signals, exits, personalities, other lines", () => {
     expect(unknown).toMatchObject([{ kind: "unparsed", reason: "syscall_0xfff: no syscall number 4095 on x86_64", pos: { line: 1 } }]);
   });
 
+  test("a name our tables do not know is named by its -n number when printed (hand-written)", () => {
+    expect(only("[ 435] clone_three({flags=CLONE_VM}, 88) = 12")).toMatchObject({ name: "clone3", nr: 435 });
+  });
+
   test("a name that is not a syscall of the process's ABI is reported, not dropped", () => {
     expect(parse("frobnicate(1) = 0")).toMatchObject([{ kind: "unparsed", reason: "frobnicate: not a syscall on x86_64" }]);
   });
