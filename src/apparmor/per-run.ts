@@ -1,7 +1,7 @@
 /**
  * Names that change from run to run, and the narrowest glob that covers the
- * next run's name: a process id under /proc, a mktemp/mkstemp suffix, a hex
- * id, sqlite's and git's temporary files. Everything else in the path stays
+ * next run's name: a process id under /proc, a pseudo-terminal number, a
+ * mktemp/mkstemp suffix, a hex id, sqlite's and git's temporary files. Everything else in the path stays
  * literal; a path with a component that cannot be written inside a glob
  * (quotes, blanks, glob syntax) is left literal rather than widened.
  */
@@ -92,6 +92,7 @@ export function perRunGlob(path: string, createdPrefix: (prefix: string) => bool
           const prefix = `/${components.slice(0, i + 1).join("/")}`;
           const made = createdPrefix(prefix) || createdPrefix(`${prefix}/`);
           if (components[i - 1] === "objects" && GIT_FANOUT.test(component) && components[i + 1] !== undefined) return "[0-9a-f][0-9a-f]";
+          if (prefix === `/dev/pts/${component}` && /^[0-9]+$/.test(component)) return "[0-9]*";
           return componentGlob(component, made, TEMP_DIRS.has(`/${components.slice(0, i).join("/")}`));
         });
   if (globs.every((glob) => glob === undefined) || (components[0] === "proc" && globs[1] === undefined)) return undefined;

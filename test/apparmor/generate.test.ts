@@ -289,9 +289,13 @@ describe("per-run names", () => {
         'openat(AT_FDCWD, "/var/cache/app/3fa4b2c1d9.bin", O_RDONLY) = 7',
         'openat(AT_FDCWD, "/tmp/q2x_9kab", O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = 8',
         'unlink("/tmp/q2x_9kab") = 0',
+        'openat(AT_FDCWD, "/dev/pts/3", O_RDWR) = 9',
+        'openat(AT_FDCWD, "/srv/repo/.git/objects/ab/tmp_obj_Xy12Zw", O_RDWR|O_CREAT|O_EXCL, 0444) = 10',
       ),
     );
     expect(generated.text).toContain(`  owner /tmp/${"[a-z0-9_]".repeat(8)} rw,\n`);
+    expect(generated.text).toContain("  /dev/pts/[0-9]* rw,\n");
+    expect(generated.text).toContain("  /srv/repo/.git/objects/[0-9a-f][0-9a-f]/tmp_obj_?????? rw,\n");
     expect(generated.text).toContain("  owner /tmp/tmp.?????????? rw,\n");
     expect(generated.text).toContain("  owner /tmp/tmp????????/ w,\n");
     expect(generated.text).toContain("  owner /tmp/tmp????????/out.txt w,\n");
