@@ -46,6 +46,8 @@ export interface TraceReading {
 
 export const STDIN_NAME = "<stdin>";
 const FIRST_UNPARSED_SHOWN = 5;
+/** Read size: measured faster and leaner here than 1 MiB (fewer events alive per batch). */
+const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
 const BINARY_CHECK_CHARS = 64 * 1024;
 const SUMMARY_HEADER = /^\s*% time\s+seconds/;
@@ -59,7 +61,7 @@ interface FileCounts {
 
 function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
   if (path === "-") return options.stdin ?? process.stdin;
-  return createReadStream(path, { highWaterMark: 1 << 20 });
+  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
 }
 
 function readError(file: string, error: unknown): InputError {
