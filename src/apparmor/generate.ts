@@ -224,9 +224,13 @@ function unresolvedWarning(observed: Observations): string[] {
   ];
 }
 
-/** The profile for `options` (see the module comment). Throws RangeError for a bad name, InputError for a bad allowlist path. */
+/** The profile for `options` (see the module comment). Throws InputError for a bad name or allowlist path. */
 export async function generateAppArmor(options: AppArmorOptions): Promise<GeneratedAppArmor> {
-  profile(options.name, [], []);
+  try {
+    profile(options.name, [], []);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
   const sources = [
     ...(options.recordedSymlinks ? [recordedLinks(options.recordedSymlinks)] : []),
     ...(options.root !== undefined ? [rootLinks(options.root)] : []),
@@ -234,6 +238,9 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
   const links = sources.length ? linkSources(sources) : undefined;
   const observed = await observe(concat(options.traces ?? []), { links });
   const notes = [...observed.notes];
+  if ((options.implicitCapabilities ?? true) && observed.root === undefined) {
+    notes.push("the traces do not show the user id (no getuid/geteuid): dac_override, dac_read_search, fowner, fsetid not added");
+  }
   if (options.root !== undefined && links) addInterpreters(observed, options.root, links, notes);
   else if ([...observed.files.values()].some((f) => f.letters.has("x"))) notes.push("no --root: the #! interpreters of scripts the workload ran are not added");
   const explanation: string[] = [];
@@ -245,7 +252,7 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
     ...(options.allowlists ?? []).flatMap(allowlistRules),
   ];
   const result = profile(options.name, CONTAINER_FLAGS, rules);
-  return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes };
+  return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnits) };
 }
 
 async function* concat(traces: readonly (AsyncIterable<TraceEvent> | Iterable<TraceEvent>)[]): AsyncIterable<TraceEvent> {

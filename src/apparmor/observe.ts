@@ -40,8 +40,8 @@ export interface Observations {
   readonly unix: Map<UnixType, Set<UnixAccess>>;
   /** ptrace attaches between the workload's own processes. */
   tracesOwn: boolean;
-  /** Whether the trace shows the workload's user id is 0 (getuid and friends returned 0). */
-  root: boolean;
+  /** Whether the workload runs as root (getuid and friends returned 0); undefined when the trace does not say. */
+  root: boolean | undefined;
   /** Paths that could not be resolved (no `-y` decoration, recorded link or --root), with where they were seen. */
   readonly unresolved: Map<string, SourcePos>;
   readonly notes: string[];
@@ -150,13 +150,13 @@ class Observer {
     capabilities: new Map(),
     unix: new Map(),
     tracesOwn: false,
-    root: false,
+    root: undefined,
     unresolved: new Map(),
     notes: [],
   };
   private readonly fds = new Map<number, Map<number, OpenFile>>();
   private readonly cwds = new Map<number, string>();
-  readonly pids = new Set<number>();
+  private readonly pids = new Set<number>();
   private readonly signalled: { target: number; pos: SourcePos }[] = [];
   private readonly chowns: { uid: number; gid: number; why: string }[] = [];
   private readonly uids = new Set<number>();
@@ -169,15 +169,17 @@ class Observer {
     return table;
   }
 
-  grant(path: string, letters: readonly AccessLetter[], created = false): void {
+  private grant(path: string, letters: readonly AccessLetter[], created = false): void {
     let access = this.result.files.get(path);
     if (!access) this.result.files.set(path, (access = { path, letters: new Set(), created: false }));
     for (const letter of letters) access.letters.add(letter);
     access.created ||= created;
   }
 
+  /** Records the capability with the least `why` (by code units), so the comment does not depend on trace order. */
   private capability(capability: Capability, why: string): void {
-    if (!this.result.capabilities.has(capability)) this.result.capabilities.set(capability, why);
+    const known = this.result.capabilities.get(capability);
+    if (known === undefined || why < known) this.result.capabilities.set(capability, why);
   }
 
   /** The absolute path a path argument names, before symlinks: relative ones under the `-y` directory or the tracked cwd. */
@@ -211,7 +213,8 @@ class Observer {
   }
 
   private unresolved(path: string, pos: SourcePos): void {
-    if (!this.result.unresolved.has(path)) this.result.unresolved.set(path, pos);
+    const known = this.result.unresolved.get(path);
+    if (known === undefined || where(pos) < where(known)) this.result.unresolved.set(path, pos);
   }
 
   /** Whether the resolved `path` is a directory as far as we can tell. */
@@ -493,7 +496,7 @@ class Observer {
 
   /** Conclusions that need the whole trace: the user id, chowns to other users, signals outside the workload. */
   finish(): Observations {
-    const root = this.uids.size > 0 && [...this.uids].every((uid) => uid === 0);
+    const root = this.uids.size > 0 ? [...this.uids].every((uid) => uid === 0) : undefined;
     this.result.root = root;
     const own = root ? 0 : this.uids.size === 1 ? [...this.uids][0] : undefined;
     for (const { uid, gid, why } of this.chowns) {

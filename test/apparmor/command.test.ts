@@ -79,8 +79,8 @@ describe("profilesmith apparmor", () => {
   });
 
   it.each([
-    [["--name", "bad name"], /^profilesmith apparmor: --name "bad name": use letters, digits, _ \. -/],
-    [["--name", "x/y"], /^profilesmith apparmor: --name "x\/y"/],
+    [["--name", "bad name"], /^profilesmith apparmor: profile name "bad name": use letters, digits, _ \. -/],
+    [["--name", "x/y"], /^profilesmith apparmor: profile name "x\/y"/],
     [[], /--name NAME is required/],
     [["--name", "app", "--root", "/nonexistent-root"], /--root \/nonexistent-root: not a directory/],
   ])("refuses %j with one line and exit 2", async (args, message) => {

@@ -58,7 +58,6 @@ function parseCommandLine(argv: readonly string[]) {
   }
 }
 
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.\-]*$/;
 const SYMLINKS_FILE = "symlinks.json";
 
 /** The symlinks.json files beside the traces (or in a -ff folder), merged. */
@@ -84,7 +83,6 @@ function checkRoot(root: string | undefined): void {
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv);
   if (values.name === undefined) throw new UsageError("--name NAME is required (see --help)");
-  if (!PROFILE_NAME.test(values.name)) throw new UsageError(`--name "${values.name}": use letters, digits, _ . - (starting with a letter or digit)`);
   if (positionals.length === 0 && (values.allow ?? []).length === 0) {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
