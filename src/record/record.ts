@@ -5,10 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join, normalize, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { readTraces } from "../parse/index.js";
-import { MANIFEST_NAME, ManifestSchema, renderManifest, type ManifestInput } from "../check/manifest.js";
+import { loadManifest, MANIFEST_NAME, ManifestSchema, renderManifest, type Manifest, type ManifestInput } from "../check/manifest.js";
 import { regenerateManifest } from "../check/regenerate.js";
 import type { CliIo } from "../cli/command.js";
 import { writeOutput } from "../cli/output.js";
@@ -28,14 +28,14 @@ export interface RecordOptions {
   readonly args: readonly string[];
   /** Where the files go (relative to `io.cwd`); created when missing, its files of the same names replaced. */
   readonly dir: string;
-  /** The workload's name, as the manifest's `name`. */
+  /** The workload's name, as the manifest's `name` (a manifest already in `dir` keeps its own). */
   readonly name: string;
 }
 
 export interface RecordResult {
   /** The command's exit status (128 + N when killed by signal N). */
   readonly status: number;
-  /** The files written, absolute, manifest first. */
+  /** The files written, absolute: the manifest (unless one was kept) first. */
   readonly files: readonly string[];
   readonly warnings: readonly string[];
   readonly notes: readonly string[];
@@ -65,15 +65,35 @@ export function recordManifest(name: string): ManifestInput {
 }
 
 /**
+ * The manifest already in a directory, kept with the options someone chose;
+ * it must read the trace `record` writes. Undefined when there is none.
+ */
+async function keptManifest(path: string): Promise<Manifest | undefined> {
+  try {
+    await stat(path);
+  } catch {
+    return undefined;
+  }
+  const manifest = await loadManifest(path);
+  if (!manifest.content.traces.some((trace) => normalize(trace) === RECORD_FILES.trace)) {
+    throw new InputError(`${path}: does not list ${RECORD_FILES.trace}, so a new recording would not change its profiles; record into another directory`);
+  }
+  return manifest;
+}
+
+/**
  * Runs `options.command` under strace with `io`'s stdio, environment and
  * directory, forwarding SIGINT, SIGTERM and SIGHUP to it. Whatever its exit
  * status, writes (each file atomically) the trace, `symlinks.json`, the
- * seccomp profile and the manifest. Throws InputError, writing nothing, when
- * strace is missing or may not trace, or the command did not start.
+ * manifest's profiles and, unless the directory has one already (which is
+ * kept, with its options), the manifest. Throws InputError, writing nothing,
+ * when strace is missing or may not trace, the directory's manifest is bad,
+ * or the command did not start.
  */
 export async function record(options: RecordOptions, io: CliIo): Promise<RecordResult> {
   await ensureStraceWorks(io.env);
   const dir = resolve(io.cwd, options.dir);
+  const kept = await keptManifest(join(dir, RECORD_FILES.manifest));
   let created: string | undefined;
   try {
     created = await mkdir(dir, { recursive: true });
@@ -91,14 +111,19 @@ export async function record(options: RecordOptions, io: CliIo): Promise<RecordR
     }
     await rename(partialTrace, file(RECORD_FILES.trace));
 
-    const manifest = { file: file(RECORD_FILES.manifest), content: ManifestSchema.parse(recordManifest(options.name)) };
+    const manifest = kept ?? { file: file(RECORD_FILES.manifest), content: ManifestSchema.parse(recordManifest(options.name)) };
     const profiles = await regenerateManifest(manifest);
     await writeOutput(renderSymlinks(collectSymlinks(paths, readLinkHere)), file(RECORD_FILES.symlinks), io);
     for (const profile of profiles) await writeOutput(profile.text, profile.path, io);
-    await writeOutput(renderManifest(recordManifest(options.name)), manifest.file, io);
+    if (kept === undefined) await writeOutput(renderManifest(recordManifest(options.name)), manifest.file, io);
     return {
       status,
-      files: [manifest.file, file(RECORD_FILES.trace), file(RECORD_FILES.symlinks), ...profiles.map((profile) => profile.path)],
+      files: [
+        ...(kept === undefined ? [manifest.file] : []),
+        file(RECORD_FILES.trace),
+        file(RECORD_FILES.symlinks),
+        ...profiles.map((profile) => profile.path),
+      ],
       warnings: profiles.flatMap((profile) => profile.warnings),
       notes: profiles.flatMap((profile) => profile.notes),
     };

@@ -79,6 +79,22 @@ describe.skipIf(missing.length)("profilesmith record", () => {
     expect(readFileSync(join(dir, "out", RECORD_FILES.trace), "utf8")).toContain('execve("/usr/bin/sh"');
   });
 
+  it("keeps a manifest already in the directory, with its options, and refuses one that would ignore the new trace", async () => {
+    const dir = workdir();
+    expect((await runIn(dir, ["record", "-o", "out", "--", "true"])).code).toBe(0);
+    const manifest = join(dir, "out", RECORD_FILES.manifest);
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("format: docker", "format: spo"));
+    const again = await runIn(dir, ["record", "-o", "out", "--name", "other", "--", "true"]);
+    expect(again.code).toBe(0);
+    expect(again.err).toContain("wrote out/trace.strace, out/symlinks.json, out/seccomp.json\n");
+    expect(readFileSync(join(dir, "out", RECORD_FILES.seccomp), "utf8")).toContain(`kind: SeccompProfile\nmetadata:\n  name: "true"\n`);
+
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("- trace.strace", "- old.strace"));
+    const refused = await runIn(dir, ["record", "-o", "out", "--", "echo", "not run"]);
+    expect(refused).toMatchObject({ code: 2, out: "" });
+    expect(refused.err).toContain("profilesmith.yaml: does not list trace.strace");
+  });
+
   it("forwards SIGTERM to the command and still writes the profile", async () => {
     const dir = workdir();
     const { io, output } = testIo(dir);

@@ -15,10 +15,12 @@ what \`profilesmith check\` needs to regenerate its profiles anywhere:
   ${RECORD_FILES.symlinks.padEnd(18)}every symlink the trace's paths go through, with its target
   ${RECORD_FILES.seccomp.padEnd(18)}the seccomp profile (Docker format, with runc's baseline)
 
-Files of these names in DIR are replaced. COMMAND keeps this terminal's stdin,
-stdout and stderr; SIGINT, SIGTERM and SIGHUP are passed on to it, so stop a
-server with Ctrl-C or kill and its profile is still written. Edit the manifest
-(format, runtime, ...) and run \`profilesmith check --write DIR\` to regenerate.
+COMMAND keeps this terminal's stdin, stdout and stderr; SIGINT, SIGTERM and
+SIGHUP are passed on to it, so stop a server with Ctrl-C or kill and its profile
+is still written. Files of these names in DIR are replaced, except a manifest
+already there: it is kept with its name and options, and all its profiles are
+regenerated (it must list ${RECORD_FILES.trace}). Edit the manifest (format,
+runtime, ...) and run \`profilesmith check --write DIR\` to regenerate.
 
 Record where the workload will run: libc and paths differ between the host and
 an image. Inside a container, run strace there (docker run --cap-add SYS_PTRACE
