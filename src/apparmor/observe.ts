@@ -134,6 +134,22 @@ function succeeded(event: SyscallEvent): boolean {
   return !event.injected && event.outcome.kind === "returned";
 }
 
+/**
+ * Errors a call returns after AppArmor let it through: a device refusing the open (`/dev/tty`
+ * without a controlling terminal is ENXIO), a non-blocking connect under way. Under the
+ * profile the same call must get as far, or the workload sees EACCES instead.
+ */
+const AFTER_MEDIATION_ERRNOS: Readonly<Record<string, ReadonlySet<string>>> = {
+  open: new Set(["ENXIO", "ENODEV", "EBUSY", "EAGAIN", "EIO", "ENOMEDIUM"]),
+  address: new Set(["EINPROGRESS", "ECONNREFUSED", "ETIMEDOUT", "EAGAIN"]),
+};
+
+function passedMediation(event: SyscallEvent): boolean {
+  if (succeeded(event)) return true;
+  const errnos = event.decoded === undefined ? undefined : AFTER_MEDIATION_ERRNOS[event.decoded.call];
+  return !event.injected && event.outcome.kind === "failed" && errnos?.has(event.outcome.errno) === true;
+}
+
 function returnedNumber(event: SyscallEvent): number | undefined {
   return event.outcome.kind === "returned" ? Number(event.outcome.value) : undefined;
 }
@@ -246,7 +262,7 @@ class Observer {
     this.pids.add(event.pid);
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (event.name.startsWith("getresuid") && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
-    if (!succeeded(event) && !(event.name === "connect" && event.outcome.kind === "failed" && event.outcome.errno === "EINPROGRESS")) return;
+    if (!passedMediation(event)) return;
     const capability = CALL_CAPABILITIES[event.name];
     if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
     if (event.name in CHOWN_CALLS) this.chown(event);

@@ -50,6 +50,10 @@ describe("file rules from open calls", () => {
     ).toEqual(["/srv/db rw,", "/srv/in r,", "/srv/log a,", "/srv/log2 w,", "/srv/new w,", "/srv/out w,"]);
   });
 
+  it("grants opens a device refused after AppArmor let them through (ENXIO, EBUSY, …)", async () => {
+    expect(await rules(trace('openat(AT_FDCWD, "/dev/tty", O_RDWR|O_NONBLOCK) = -1 ENXIO (No such device or address)'))).toEqual(["/dev/tty rw,"]);
+  });
+
   it("grants nothing for failed opens or O_PATH", async () => {
     expect(
       await rules(

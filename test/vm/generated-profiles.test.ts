@@ -58,6 +58,12 @@ const WORKLOADS: readonly Workload[] = [
     probe: pythonProbe,
   },
   { name: "ps-runner", files: { "runner.sh": RUNNER }, command: "FILES/runner.sh", probe: shellProbe },
+  { name: "ps-helper", files: { "helper.sh": "#!/bin/bash\necho ${BASH_VERSION%%.*}\n" }, command: "/bin/sh -c FILES/helper.sh", probe: shellProbe },
+  {
+    name: "ps-metadata",
+    command: "/bin/sh -c 'ls -lan /etc/shadow /etc/passwd; readlink /etc/mtab; stat -c %s:%a /etc/shadow; test -r /etc/shadow && echo readable'",
+    probe: shellProbe,
+  },
 ];
 
 interface Traced {
@@ -129,6 +135,12 @@ describe.skipIf(requireAppArmorVm("generated AppArmor profiles in a real kernel"
         createInTmp: { exitCode: 1, denied: [expect.stringMatching(/^\/tmp\/profilesmith-probe [wc]+$/)] },
         execId: { exitCode: 1, denied: ["/usr/bin/id x"] },
       });
+    });
+
+    it("metadata calls need no rule: stat, access, readlink of /etc/shadow run under a profile that cannot read it", () => {
+      const { generated } = each("ps-metadata");
+      expect(generated.text).not.toContain("/etc/shadow");
+      expect(generated.text).not.toContain("/etc/mtab");
     });
 
     it("applies the pipeline's profile the way Docker does: runc with process.apparmorProfile", async () => {
