@@ -77,3 +77,20 @@ export async function checkProfiles(dir: string): Promise<CheckedProfile[]> {
 export function profileDiff(profile: CheckedProfile, name: string): string {
   return unifiedDiff(profile.committed ?? "", profile.text, `${name} (committed)`, `${name} (regenerated)`);
 }
+
+/**
+ * The outcome as JSON for programs: each profile's manifest, path, status and
+ * (when not fresh) diff, paths as `shown` gives them; `written` when --write
+ * rewrote the stale and missing ones.
+ */
+export function checkJson(checked: readonly CheckedProfile[], shown: (path: string) => string, written: boolean): string {
+  const profiles = checked.map((profile) => ({
+    manifest: shown(profile.manifest.file),
+    kind: profile.entry.kind,
+    path: shown(profile.path),
+    status: profile.status,
+    ...(profile.status === "fresh" ? {} : { diff: profileDiff(profile, shown(profile.path)), written }),
+    warnings: profile.warnings,
+  }));
+  return `${JSON.stringify({ fresh: checked.every((profile) => profile.status === "fresh"), profiles }, null, 2)}\n`;
+}

@@ -1,4 +1,4 @@
-export { checkProfiles, findManifests, profileDiff, type CheckedProfile, type ProfileStatus } from "./check.js";
+export { checkJson, checkProfiles, findManifests, profileDiff, type CheckedProfile, type ProfileStatus } from "./check.js";
 export { unifiedDiff } from "./diff.js";
 export {
   loadManifest,

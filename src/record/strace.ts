@@ -12,9 +12,9 @@ import { InputError } from "../errors.js";
 /**
  * `-f` follows forks; `-n` prints each call's number (names that differ
  * between ABIs stay unambiguous); `-yy` decorates fds with their paths and
- * sockets (what the AppArmor generator reads); `-s 256` keeps execve's
- * arguments whole; `quiet=attach` drops the attach/detach chatter. Personality
- * and exit lines stay: the parser uses them.
+ * sockets (what the AppArmor generator reads); `-s 256` shows 256 bytes of
+ * each string, enough for most execve arguments; `quiet=attach` drops the
+ * attach/detach chatter. Personality and exit lines stay: the parser uses them.
  */
 export const STRACE_OPTIONS = ["-f", "-n", "-yy", "-s", "256", "-e", "quiet=attach"] as const;
 
@@ -27,18 +27,14 @@ export const STRACE_MISSING = "strace is not installed or not on PATH (Debian/Ub
 export const PTRACE_DENIED =
   "strace may not trace here: ptrace is not permitted (in a container: --cap-add SYS_PTRACE and a seccomp profile allowing ptrace; on the host: sysctl kernel.yama.ptrace_scope)";
 
+function cannotRunStrace(error: NodeJS.ErrnoException): InputError {
+  return new InputError(error.code === "ENOENT" ? STRACE_MISSING : `cannot run strace (${error.code ?? error.message})`);
+}
+
 /** Why strace's stderr says it could not trace at all, or undefined. */
 export function straceFailure(stderr: string): string | undefined {
   if (/PTRACE_(TRACEME|SEIZE|ATTACH)\b.*(Operation not permitted|Permission denied)/.test(stderr)) return PTRACE_DENIED;
   return undefined;
-}
-
-function collectStderr(stream: Readable | null): Promise<string> {
-  return new Promise((done) => {
-    let text = "";
-    stream?.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-    stream?.on("end", () => done(text)) ?? done("");
-  });
 }
 
 /**
@@ -48,18 +44,14 @@ function collectStderr(stream: Readable | null): Promise<string> {
  */
 export async function ensureStraceWorks(env: NodeJS.ProcessEnv): Promise<void> {
   const child = spawn("strace", ["-o", "/dev/null", "--", process.execPath, "--version"], { env, stdio: ["ignore", "ignore", "pipe"] });
-  const stderr = collectStderr(child.stderr);
-  const outcome = await new Promise<{ code: number | null } | { error: NodeJS.ErrnoException }>((done) => {
-    child.on("error", (error) => done({ error }));
-    child.on("close", (code) => done({ code }));
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on("error", (error) => fail(cannotRunStrace(error)));
+    child.on("close", done);
   });
-  if ("error" in outcome) {
-    if (outcome.error.code === "ENOENT") throw new InputError(STRACE_MISSING);
-    throw new InputError(`cannot run strace (${outcome.error.code ?? outcome.error.message})`);
-  }
-  if (outcome.code === 0) return;
-  const text = await stderr;
-  throw new InputError(straceFailure(text) ?? `strace cannot trace here: ${text.trim().split("\n")[0] ?? `exit ${outcome.code}`}`);
+  if (code === 0) return;
+  throw new InputError(straceFailure(stderr) ?? `strace cannot trace here: ${stderr.trim().split("\n")[0] || `exit status ${code}`}`);
 }
 
 /** Where the traced command's stdio goes: streams with a file descriptor are handed over as they are (a terminal stays a terminal). */
@@ -143,9 +135,7 @@ export async function runTraced(
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
   try {
     return await new Promise<number>((done, fail) => {
-      child.on("error", (error: NodeJS.ErrnoException) =>
-        fail(error.code === "ENOENT" ? new InputError(STRACE_MISSING) : new InputError(`cannot run strace (${error.code ?? error.message})`)),
-      );
+      child.on("error", (error) => fail(cannotRunStrace(error)));
       child.on("close", (code, signal) => done(shellStatus(code, signal)));
     });
   } finally {

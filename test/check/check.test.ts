@@ -63,6 +63,22 @@ describe("profilesmith check", () => {
     expect((await runIn(dir, ["check", "app"])).code).toBe(0);
   });
 
+  it("prints each profile's status as JSON with --json", async () => {
+    const dir = workdir();
+    const fresh = await runIn(dir, ["check", "--json"]);
+    expect(fresh.code).toBe(0);
+    expect(JSON.parse(fresh.out)).toEqual({
+      fresh: true,
+      profiles: [{ manifest: "app/profilesmith.yaml", kind: "seccomp", path: "app/seccomp.json", status: "fresh", warnings: [] }],
+    });
+    writeFileSync(join(dir, "app", "seccomp.json"), "{}\n");
+    const stale = await runIn(dir, ["check", "--json"]);
+    expect(stale.code).toBe(1);
+    const report = JSON.parse(stale.out);
+    expect(report).toMatchObject({ fresh: false, profiles: [{ status: "stale", written: false }] });
+    expect(report.profiles[0].diff).toMatch(/^--- app\/seccomp.json \(committed\)\n/);
+  });
+
   it("exits 2 naming file and line for a bad manifest, and writes nothing", async () => {
     const dir = workdir();
     const manifest = join(dir, "app", "profilesmith.yaml");

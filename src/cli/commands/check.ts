@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
-import { checkProfiles, profileDiff, type CheckedProfile } from "../../check/check.js";
+import { checkJson, checkProfiles, profileDiff, type CheckedProfile } from "../../check/check.js";
 import { MANIFEST_NAME } from "../../check/manifest.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -33,11 +33,13 @@ are skipped. Paths in a manifest are relative to it:
 
 Options:
       --write   rewrite stale and missing profiles (atomically) instead of failing
+      --json    print each profile's status (and diff) as JSON instead of diffs
   -h, --help    show this help
 
 Examples:
   profilesmith check profiles
   profilesmith check --write        # after editing a manifest or adding a trace
+  profilesmith check --json | jq -r '.profiles[] | select(.status != "fresh") | .path'
 
 Exit codes: 0 every profile is fresh (or was rewritten with --write), 1 a profile
 is stale or missing (diffs on stdout), 2 usage error or a bad manifest or input.
@@ -45,7 +47,7 @@ is stale or missing (diffs on stdout), 2 usage error or a bad manifest or input.
 
 function parseCommandLine(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { write: { type: "boolean" } } });
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { write: { type: "boolean" }, json: { type: "boolean" } } });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -65,10 +67,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       await writeOutput(profile.text, profile.path, io);
       io.stderr.write(`profilesmith check: wrote ${shown(profile.path)}\n`);
     } else {
-      io.stdout.write(profileDiff(profile, shown(profile.path)));
+      if (!values.json) io.stdout.write(profileDiff(profile, shown(profile.path)));
       io.stderr.write(`profilesmith check: ${shown(profile.path)} is ${profile.status}\n`);
     }
   }
+  if (values.json) io.stdout.write(checkJson(checked, shown, values.write ?? false));
   const count = `${checked.length} profile(s) in ${new Set(checked.map((p) => p.manifest.file)).size} manifest(s)`;
   if (outdated.length === 0) {
     io.stderr.write(`profilesmith check: ${count}: all fresh\n`);
