@@ -18,8 +18,12 @@ const PID = /^[1-9][0-9]*$/;
 const MKTEMP = /^tmp\.[A-Za-z0-9]{10}$/;
 /** sqlite's temporary files `etilqs_` + 16 random characters. */
 const SQLITE_TEMP = /^etilqs_[A-Za-z0-9]{16}$/;
-/** A made file's random suffix (mkstemp `XXXXXX`, Python's tempfile `tmpXXXXXXXX`, git's `tmp_obj_XXXXXX`). */
-const RANDOM_SUFFIX = /^(tmp|.*[._-])([A-Za-z0-9_]{6,10})$/;
+/** Python's tempfile names: `tmp` + 8 of `[a-z0-9_]`. */
+const PYTHON_TEMP = /^tmp[a-z0-9_]{8}$/;
+/** A made file's random suffix after a separator (`foo.XXXXXXXX`, git's `tmp_obj_XXXXXX`). */
+const SEPARATED_SUFFIX = /^(.*[._-])([A-Za-z0-9]{6,10})$/;
+/** mkstemp's 6 random characters at the end of any template (`sedXXXXXX` of sed -i). */
+const MKSTEMP_SUFFIX = /^(.+)([A-Za-z0-9]{6})$/;
 /** A run of hex digits long enough to be an id (8: a short commit or a container id prefix). */
 const HEX_RUN = /[0-9a-f]{8,}|[0-9A-F]{8,}/g;
 /**
@@ -44,17 +48,26 @@ function hexIds(component: string): string {
   );
 }
 
+/** A random-looking suffix: it mixes at least two of lower case, upper case and digits. */
+function randomSuffix(match: RegExpExecArray | null): string | undefined {
+  const [, prefix, suffix] = match ?? [];
+  return prefix !== undefined && suffix !== undefined && charClasses(suffix) >= 2 ? `${prefix}${anyChars(suffix.length)}` : undefined;
+}
+
 /**
- * A component's per-run glob, or undefined when it is a fixed name. `created`: the workload made it;
- * `inTempDir`: directly in /tmp, /var/tmp or /dev/shm, where what a workload makes is per-run, so
- * a random suffix needs no mix of character classes to count as random.
+ * A component's per-run glob, or undefined when it is a fixed name. `created`: the workload made
+ * it (O_CREAT|O_EXCL, mkdir, …), so a random-looking suffix is a temporary name; `inTempDir`:
+ * directly in /tmp, /var/tmp or /dev/shm.
  */
 function componentGlob(component: string, created: boolean, inTempDir: boolean): string | undefined {
   if (MKTEMP.test(component)) return `tmp.${anyChars(10)}`;
   if (SQLITE_TEMP.test(component)) return `etilqs_${anyChars(16)}`;
-  if (created && inTempDir && PYTHON_PROBE.test(component) && charClasses(component) >= 2) return "[a-z0-9_]".repeat(8);
-  const suffix = created ? RANDOM_SUFFIX.exec(component) : null;
-  if (suffix && (inTempDir || charClasses(suffix[2] as string) >= 2)) return `${suffix[1]}${anyChars((suffix[2] as string).length)}`;
+  if (created) {
+    if (PYTHON_TEMP.test(component)) return `tmp${anyChars(8)}`;
+    if (inTempDir && PYTHON_PROBE.test(component)) return "[a-z0-9_]".repeat(8);
+    const glob = randomSuffix(SEPARATED_SUFFIX.exec(component)) ?? randomSuffix(MKSTEMP_SUFFIX.exec(component));
+    if (glob !== undefined) return glob;
+  }
   const hex = hexIds(component);
   return hex === component ? undefined : hex;
 }
