@@ -30,7 +30,7 @@ export type CallOutcome =
  * the generators need them; a call without a decoder has `decoded: undefined`.
  */
 export type DecodedArgs =
-  | { readonly call: "socket"; readonly domain: number; readonly type: number; readonly protocol: number }
+  | { readonly call: "socket"; readonly domain: number; readonly type: number; readonly protocol: number | undefined }
   | { readonly call: "clone"; readonly flags: number }
   | { readonly call: "unshare"; readonly flags: number }
   | { readonly call: "personality"; readonly persona: number }
@@ -140,4 +140,82 @@ export interface UnparsedLine {
   readonly pos: SourcePos;
 }
 
-export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine;
+export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine | AuditTraceEvent;
+
+// ---------------------------------------------------------------------------
+// Kernel audit records (src/parse/audit/): what only an audit log shows.
+// Seccomp records (type=1326) become SyscallEvents; these are the rest.
+// ---------------------------------------------------------------------------
+
+/** `apparmor="…"` of an AppArmor record: ALLOWED is complain mode, DENIED enforce mode. */
+export type AppArmorVerdict = "AUDIT" | "ALLOWED" | "DENIED" | "HINT" | "STATUS" | "ERROR" | "KILLED" | "AUTO";
+
+/** What an AppArmor record says was asked for. Masks and names are the kernel's text (`"rw"`, `"send receive"`). */
+export type AppArmorAccess =
+  /** A file operation (`open`, `exec`, `mknod`, `link`, …); `path` is undefined when the kernel could not name it. */
+  | {
+      readonly what: "file";
+      readonly path: string | undefined;
+      readonly requested: string;
+      readonly denied: string | undefined;
+      /** `target=`: a link's or rename's other name, or an exec's profile transition. */
+      readonly target: string | undefined;
+      readonly fsuid: number | undefined;
+      readonly ouid: number | undefined;
+    }
+  /** `capability=10 capname="net_bind_service"`. */
+  | { readonly what: "capability"; readonly capability: number; readonly name: string }
+  /** A socket operation: `family="inet" sock_type="stream" protocol=6`, with the addresses when logged. */
+  | {
+      readonly what: "network";
+      readonly family: string;
+      readonly sockType: string | undefined;
+      readonly protocol: number | undefined;
+      readonly requested: string | undefined;
+      readonly denied: string | undefined;
+      /** `addr=`/`laddr=lport`, `peer_addr=`/`faddr=fport` and the peer's label, where the kernel logged them. */
+      readonly local: string | undefined;
+      readonly remote: string | undefined;
+      readonly peer: string | undefined;
+    }
+  /** `operation="signal" signal=term peer="…"`. */
+  | { readonly what: "signal"; readonly requested: string; readonly signal: string; readonly peer: string | undefined }
+  /** `operation="ptrace" requested_mask="read" peer="…"`. */
+  | { readonly what: "ptrace"; readonly requested: string; readonly peer: string | undefined }
+  /** Everything else (mount, dbus, userns, io_uring, mqueue, profile loads, …): its class and fields as logged. */
+  | { readonly what: "other"; readonly class: string | undefined; readonly fields: Readonly<Record<string, string>> };
+
+/** One AppArmor audit record (type=1400 / AVC, or an AppArmor-aware daemon's `apparmor="…"` line). */
+export interface AppArmorEvent {
+  readonly kind: "apparmor";
+  readonly pid: number | undefined;
+  readonly verdict: AppArmorVerdict;
+  readonly operation: string;
+  /** The profile (label) the task ran under; undefined only for records that name none. */
+  readonly profile: string | undefined;
+  readonly comm: string | undefined;
+  readonly access: AppArmorAccess;
+  readonly pos: SourcePos;
+}
+
+/**
+ * The kernel said it dropped audit records (`kauditd_printk_skb: 112 callbacks suppressed`,
+ * `audit: audit_lost=5 …`, `audit: rate limit exceeded`): the log is incomplete.
+ */
+export interface AuditLossEvent {
+  readonly kind: "audit-loss";
+  /** How many records the line says were lost or suppressed, when it says. */
+  readonly count: number | undefined;
+  readonly text: string;
+  readonly pos: SourcePos;
+}
+
+/** An audit record of a type that carries no seccomp or AppArmor decision (SYSCALL, PROCTITLE, SELinux AVC, …). */
+export interface AuditOtherRecord {
+  readonly kind: "audit-other";
+  /** The record type as logged: `SYSCALL`, `1300`, … */
+  readonly recordType: string;
+  readonly pos: SourcePos;
+}
+
+export type AuditTraceEvent = AppArmorEvent | AuditLossEvent | AuditOtherRecord;

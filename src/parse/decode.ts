@@ -148,9 +148,8 @@ const decodeMprotect: Decoder = (args) => {
 const decodeSocket: Decoder = (args) => {
   const domain = numeric(args[0], ADDRESS_FAMILIES);
   const type = numeric(args[1], SOCKET_TYPES);
-  const protocol = numeric(args[2], SOCKET_PROTOCOLS);
-  if (domain === undefined || type === undefined || protocol === undefined) return undefined;
-  return { call: "socket", domain, type, protocol };
+  if (domain === undefined || type === undefined) return undefined;
+  return { call: "socket", domain, type, protocol: numeric(args[2], SOCKET_PROTOCOLS) };
 };
 
 const decodeAddress: Decoder = (args) => {

@@ -42,7 +42,7 @@ function evalTerm(term: string, table: ConstantTable): number | undefined {
   if (Object.hasOwn(table, term)) return table[term];
   const call = /^(htons|htonl)\((.*)\)$/.exec(term);
   if (call) {
-    const inner = evalTerm(call[2] as string, table);
+    const inner = evalTerm((call[2] as string).trim(), table);
     return inner === undefined ? undefined : byteSwap(inner, call[1] === "htons" ? 2 : 4);
   }
   const shift = term.indexOf("<<");
@@ -54,9 +54,11 @@ function evalTerm(term: string, table: ConstantTable): number | undefined {
   return undefined;
 }
 
+/** strace's comments (`0x3 /* PROT_READ|PROT_WRITE *\/`, `htons(0 /* ETH_P_??? *\/)`) never nest. */
+const COMMENT = /\/\*.*?(?:\*\/|$)/g;
+
 function evaluate(text: string, table: ConstantTable): number | undefined {
-  const comment = text.indexOf("/*");
-  const expr = (comment < 0 ? text : text.slice(0, comment)).trim();
+  const expr = (text.includes("/*") ? text.replace(COMMENT, "") : text).trim();
   if (expr === "") return undefined;
   if (!expr.includes("|")) return evalTerm(expr, table);
   let value = 0;

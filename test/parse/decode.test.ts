@@ -166,6 +166,28 @@ describe("file calls", () => {
   });
 });
 
+describe("socket protocols", () => {
+  // Recorded: python3 socket.socket(AF_PACKET, SOCK_RAW, P) for P = 0, 3, 0x300, 0x1234; -X verbose for P = 0.
+  test.each([
+    ["socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(0 /* ETH_P_??? */)) = 3", 0],
+    ["socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(0x300 /* ETH_P_??? */)) = 3", 3],
+    ["socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(ETH_P_ALL)) = 3", 0x300],
+    ["socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(0x3412 /* ETH_P_??? */)) = 3", 0x1234],
+    ["socket(0x11 /* AF_PACKET */, 0x3 /* SOCK_RAW */|0x80000 /* SOCK_CLOEXEC */, htons(0 /* ETH_P_??? */)) = 3", 0],
+  ])("%s: the protocol as the kernel sees it", (line, protocol) => {
+    expect(decoded(line)).toEqual({ call: "socket", domain: 17, type: 0x80003, protocol });
+  });
+
+  test("an undecodable protocol keeps the domain and type (hand-written)", () => {
+    expect(decoded("socket(AF_PACKET, SOCK_RAW, htons(ETH_P_FUTURE)) = 3")).toEqual({
+      call: "socket",
+      domain: 17,
+      type: 3,
+      protocol: undefined,
+    });
+  });
+});
+
 describe("what is not decoded", () => {
   test("calls without a decoder, pointers under -e raw=all, unknown symbols", () => {
     expect(decoded("brk(NULL) = 0x1")).toBeUndefined();
