@@ -23,10 +23,7 @@ type Generated = Pick<RegeneratedProfile, "text" | "warnings" | "notes">;
 
 async function generate(content: ManifestContent, entry: ProfileEntry, dir: string): Promise<Generated> {
   const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(join(dir, file))));
-  const reading = readTraces(
-    content.traces.map((file) => join(dir, file)),
-    { strict: false },
-  );
+  const reading = readTraces(content.traces.map((file) => join(dir, file)), { strict: false });
   switch (entry.kind) {
     case "seccomp": {
       const { kind: _kind, output: _output, ...options } = entry;
