@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: profilesmith against naive baselines on large generated
+ * traces; prints the figures and issue 7's targets and writes bench/RESULTS.md.
+ * It reports; it never fails on a missed target.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { generateTrace, loadReplayedFixtures, type GeneratedTrace } from "./generate-trace.js";
+import { machineDescription } from "./machine.js";
+import { GNU_TIME, measureOnce, median, type BenchCommand, type Sample } from "./measure.js";
+import { checkTargets, figuresTable, LABEL, targetsTable, type CommandKey, type Figure } from "./report.js";
+
+const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N]
+
+  --sizes   trace sizes in MiB, comma-separated (default 256,1024)
+  --runs    runs per command; the figures are medians (default 3)
+`;
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "dist/src/cli/main.js");
+const NAIVE = fileURLToPath(new URL("./naive-regex.js", import.meta.url));
+const RESULTS = join(ROOT, "bench/RESULTS.md");
+const FIXTURES = join(ROOT, "test/fixtures/strace");
+
+function positiveIntegers(text: string, flag: string): number[] {
+  const values = text.split(",").map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new Error(`${flag} takes positive whole numbers, got "${text}"`);
+  }
+  return values;
+}
+
+function apparmorInBuild(): boolean {
+  const help = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+  return help.status === 0 && /^\s+apparmor\s/m.test(help.stdout);
+}
+
+function commandsFor(trace: string, work: string, apparmor: boolean): Map<CommandKey, BenchCommand> {
+  const node = process.execPath;
+  const seccompOut = join(work, "seccomp.json");
+  const apparmorOut = join(work, "apparmor.profile");
+  const argv: [CommandKey, BenchCommand["argv"]][] = [
+    ["seccomp", [node, CLI, "seccomp", trace, "-o", seccompOut]],
+    ...(apparmor
+      ? ([
+          ["apparmor", [node, CLI, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
+          // No command writes both profiles from one read, so "together" is one after the other.
+          [
+            "both",
+            ["sh", "-c", '"$0" "$1" seccomp "$2" -o "$3" && "$0" "$1" apparmor "$2" --name bench -o "$4"', node, CLI, trace, seccompOut, apparmorOut],
+          ],
+        ] satisfies [CommandKey, BenchCommand["argv"]][])
+      : []),
+    ["naive", [node, NAIVE, trace]],
+    ["grep", ["sh", "-c", `grep -oE '(^|[] ])[a-z_][a-z0-9_]*\\(' "$0" | sort -u`, trace]],
+    ["wc", ["wc", "-l", trace]],
+  ];
+  return new Map(argv.map(([key, command]) => [key, { label: LABEL[key], argv: command }]));
+}
+
+async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: boolean): Promise<{ trace: GeneratedTrace; figures: Figure[] }> {
+  const path = join(work, `trace-${sizeMiB}MiB.strace`);
+  process.stderr.write(`generating a ${sizeMiB} MiB trace in ${work} ...\n`);
+  const trace = generateTrace(loadReplayedFixtures(FIXTURES), sizeMiB * 2 ** 20, path);
+  try {
+    const commands = commandsFor(path, work, apparmor);
+    const samples = new Map<CommandKey, Sample[]>([...commands.keys()].map((key) => [key, []]));
+    // Runs interleave the commands, so a busy moment on the shared machine hits all of them alike.
+    for (let run = 1; run <= runs; run++) {
+      for (const [key, command] of commands) {
+        const sample = await measureOnce(command, join(work, "usage"));
+        samples.get(key)?.push(sample);
+        const usage = sample.usage && `, CPU ${sample.usage.cpuSeconds.toFixed(2)} s, ${(sample.usage.maxRssKiB / 1024).toFixed(0)} MiB`;
+        process.stderr.write(`  ${sizeMiB} MiB run ${run}/${runs} ${command.label}: ${sample.seconds.toFixed(2)} s${usage ?? ""}\n`);
+      }
+    }
+    const figures = [...samples].map(([command, list]): Figure => {
+      const usages = list.flatMap((s) => s.usage ?? []);
+      const medianUsage = (of: (usage: NonNullable<Sample["usage"]>) => number) =>
+        usages.length === 0 ? undefined : median(usages.map(of));
+      return {
+        command,
+        traceMiB: sizeMiB,
+        traceBytes: trace.bytes,
+        seconds: median(list.map((s) => s.seconds)),
+        cpuSeconds: medianUsage((u) => u.cpuSeconds),
+        maxRssMiB: medianUsage((u) => u.maxRssKiB / 1024),
+      };
+    });
+    return { trace, figures };
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+function resultsMarkdown(args: readonly string[], date: Date, runs: number, traces: readonly GeneratedTrace[], figures: Figure[], notes: string[], sizes: number[]): string {
+  const fixtures = traces[0]?.fixtures ?? [];
+  return [
+    "# Bench results",
+    "",
+    `Written by \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\` (see README.md in this folder for how to read it).`,
+    "",
+    "## Machine",
+    "",
+    ...machineDescription(date),
+    "",
+    "## Traces",
+    "",
+    `Generated \`strace -f -o\` traces replaying ${fixtures.map((f) => `\`${f}\``).join(", ")} with fresh pids:`,
+    "",
+    ...traces.map((t) => `- ${(t.bytes / 2 ** 20).toFixed(0)} MiB: ${t.bytes} bytes, ${t.lines} lines, ${t.replays} replays`),
+    "",
+    `## Figures (medians of ${runs} run${runs === 1 ? "" : "s"}; MB = 10^6 bytes)`,
+    "",
+    figuresTable(figures),
+    "",
+    ...notes.flatMap((note) => [note, ""]),
+    "## Targets (issue 7)",
+    "",
+    targetsTable(checkTargets(figures, sizes)),
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const { values } = parseArgs({
+    args,
+    options: {
+      sizes: { type: "string", default: "256,1024" },
+      runs: { type: "string", default: "3" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const sizes = positiveIntegers(values.sizes, "--sizes");
+  const [runs] = positiveIntegers(values.runs, "--runs") as [number];
+  const date = new Date();
+  const apparmor = apparmorInBuild();
+  const notes = [
+    ...(apparmor ? [] : ["apparmor: not available in this build"]),
+    `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`,
+    `CPU s is user + system time and peak RSS is %M, both from GNU time (${GNU_TIME}); for the shell commands CPU time sums their processes, peak RSS is their largest.`,
+  ];
+  const work = mkdtempSync(join(tmpdir(), "profilesmith-bench-"));
+  const removeWork = () => rmSync(work, { recursive: true, force: true });
+  process.once("SIGINT", () => {
+    removeWork();
+    process.exit(130);
+  });
+  try {
+    const traces: GeneratedTrace[] = [];
+    const figures: Figure[] = [];
+    for (const size of sizes) {
+      const measured = await benchSize(size, runs, work, apparmor);
+      traces.push(measured.trace);
+      figures.push(...measured.figures);
+    }
+    const results = resultsMarkdown(args, date, runs, traces, figures, notes, sizes);
+    process.stdout.write(`\n${results}`);
+    writeFileSync(RESULTS, results);
+    process.stderr.write(`\nwrote ${RESULTS}\n`);
+  } finally {
+    removeWork();
+  }
+}
+
+await main();
