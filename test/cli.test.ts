@@ -26,6 +26,13 @@ describe("the command line", () => {
     expect(out).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it("leaves --help after -- to the command's operands", async () => {
+    const { code, out, err } = await run("seccomp", "--", "--help");
+    expect(out).toBe("");
+    expect(code).toBe(2);
+    expect(err).toContain("--help");
+  });
+
   it("refuses an unknown command with exit 2 and one line on stderr", async () => {
     const { code, err } = await run("frobnicate");
     expect(code).toBe(2);

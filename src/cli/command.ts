@@ -19,5 +19,6 @@ export interface Command {
   readonly summary: string;
   /** The full `--help` text, with examples. */
   readonly help: string;
-  run(argv: readonly string[], io: CliIo): Promise<ExitCode>;
+  /** One of `EXIT`, or for `record` the status of the command it ran. */
+  run(argv: readonly string[], io: CliIo): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { InputError, UsageError } from "../errors.js";
-import { EXIT, type CliIo, type ExitCode } from "./command.js";
+import { EXIT, type CliIo } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 
 /** The package's version, found from this module whether it runs from `src/` or `dist/src/`. */
@@ -33,7 +33,7 @@ function topLevelHelp(): string {
 }
 
 /** Runs the CLI in-process: the library behind `npx profilesmith`. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "-h" || first === "--help" || first === "help") {
     io.stdout.write(topLevelHelp());
@@ -48,7 +48,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     io.stderr.write(`profilesmith: unknown command "${first}" (see profilesmith --help)\n`);
     return EXIT.usage;
   }
-  if (rest.includes("-h") || rest.includes("--help")) {
+  // After `--` the words belong to the command `record` runs, not to us.
+  const ownArgs = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (ownArgs.includes("-h") || ownArgs.includes("--help")) {
     io.stdout.write(command.help);
     return EXIT.ok;
   }

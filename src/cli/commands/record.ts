@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { WORKLOAD_NAME } from "../../check/manifest.js";
 import { UsageError } from "../../errors.js";
 import { record, RECORD_FILES } from "../../record/index.js";
-import type { CliIo, Command, ExitCode } from "../command.js";
+import type { CliIo, Command } from "../command.js";
 
 const HELP = `Usage: profilesmith record [-o DIR] [--name NAME] [--] COMMAND [ARGS...]
 
@@ -72,7 +72,7 @@ function parseCommandLine(argv: readonly string[]) {
   }
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, command } = parseCommandLine(argv);
   const [program, ...args] = command;
   if (program === undefined) throw new UsageError("give the command to record after -- (see --help)");
@@ -86,7 +86,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const written = recorded.files.map((file) => relative(io.cwd, file)).join(", ");
   io.stderr.write(`profilesmith record: ${program} exited with ${recorded.status}; wrote ${written}\n`);
   // The command's own status passes through: record is transparent to scripts.
-  return recorded.status as ExitCode;
+  return recorded.status;
 }
 
 export const recordCommand: Command = {
