@@ -140,7 +140,7 @@ export interface UnparsedLine {
   readonly pos: SourcePos;
 }
 
-export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine | AuditTraceEvent;
+export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine;
 
 // ---------------------------------------------------------------------------
 // Kernel audit records (src/parse/audit/): what only an audit log shows.
@@ -219,3 +219,6 @@ export interface AuditOtherRecord {
 }
 
 export type AuditTraceEvent = AppArmorEvent | AuditLossEvent | AuditOtherRecord;
+
+/** What the audit log reader emits: the strace parser's events (seccomp calls, unparsed lines) and the audit-only ones. */
+export type AuditEvent = TraceEvent | AuditTraceEvent;
