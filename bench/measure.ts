@@ -48,6 +48,7 @@ export function measureOnce(command: BenchCommand, usageFile: string): Promise<S
     child.on("close", (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) {
+        rmSync(usageFile, { force: true });
         reject(new Error(`${command.label} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
         return;
       }

@@ -62,20 +62,37 @@ function commandsFor(trace: string, work: string, apparmor: boolean): Map<Comman
   return new Map(argv.map(([key, command]) => [key, { label: LABEL[key], argv: command }]));
 }
 
-async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: boolean): Promise<{ trace: GeneratedTrace; figures: Figure[] }> {
+interface SizeResult {
+  readonly trace: GeneratedTrace;
+  readonly figures: Figure[];
+  /** One line per command that failed; it has no figures. */
+  readonly failures: string[];
+}
+
+async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: boolean): Promise<SizeResult> {
   const path = join(work, `trace-${sizeMiB}MiB.strace`);
   process.stderr.write(`generating a ${sizeMiB} MiB trace in ${work} ...\n`);
   const trace = generateTrace(loadReplayedFixtures(FIXTURES), sizeMiB * 2 ** 20, path);
   try {
     const commands = commandsFor(path, work, apparmor);
     const samples = new Map<CommandKey, Sample[]>([...commands.keys()].map((key) => [key, []]));
+    const failures: string[] = [];
     // Runs interleave the commands, so a busy moment on the shared machine hits all of them alike.
     for (let run = 1; run <= runs; run++) {
       for (const [key, command] of commands) {
-        const sample = await measureOnce(command, join(work, "usage"));
-        samples.get(key)?.push(sample);
-        const usage = sample.usage && `, CPU ${sample.usage.cpuSeconds.toFixed(2)} s, ${(sample.usage.maxRssKiB / 1024).toFixed(0)} MiB`;
-        process.stderr.write(`  ${sizeMiB} MiB run ${run}/${runs} ${command.label}: ${sample.seconds.toFixed(2)} s${usage ?? ""}\n`);
+        const progress = `  ${sizeMiB} MiB run ${run}/${runs} ${command.label}`;
+        try {
+          const sample = await measureOnce(command, join(work, "usage"));
+          samples.get(key)?.push(sample);
+          const usage = sample.usage && `, CPU ${sample.usage.cpuSeconds.toFixed(2)} s, ${(sample.usage.maxRssKiB / 1024).toFixed(0)} MiB`;
+          process.stderr.write(`${progress}: ${sample.seconds.toFixed(2)} s${usage ?? ""}\n`);
+        } catch (error) {
+          const message = `${sizeMiB} MiB: ${(error instanceof Error ? error.message : String(error)).replaceAll("\n", " / ")}`;
+          process.stderr.write(`${progress}: ${message}\n`);
+          failures.push(message);
+          commands.delete(key);
+          samples.delete(key);
+        }
       }
     }
     const figures = [...samples].map(([command, list]): Figure => {
@@ -91,7 +108,7 @@ async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: 
         maxRssMiB: medianUsage((u) => u.maxRssKiB / 1024),
       };
     });
-    return { trace, figures };
+    return { trace, figures, failures };
   } finally {
     rmSync(path, { force: true });
   }
@@ -145,10 +162,12 @@ async function main(): Promise<void> {
   const date = new Date();
   const apparmor = apparmorInBuild();
   const notes = [
-    ...(apparmor ? [] : ["apparmor: not available in this build"]),
-    `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`,
+    apparmor
+      ? `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`
+      : "apparmor: not available in this build",
     `CPU s is user + system time and peak RSS is %M, both from GNU time (${GNU_TIME}); for the shell commands CPU time sums their processes, peak RSS is their largest.`,
   ];
+  if (!apparmor) process.stderr.write("apparmor: not available in this build\n");
   const work = mkdtempSync(join(tmpdir(), "profilesmith-bench-"));
   const removeWork = () => rmSync(work, { recursive: true, force: true });
   process.once("SIGINT", () => {
@@ -162,6 +181,7 @@ async function main(): Promise<void> {
       const measured = await benchSize(size, runs, work, apparmor);
       traces.push(measured.trace);
       figures.push(...measured.figures);
+      notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
     }
     const results = resultsMarkdown(args, date, runs, traces, figures, notes, sizes);
     process.stdout.write(`\n${results}`);
