@@ -171,10 +171,45 @@ export function readDocker(text: string, file: string, options: DockerReadOption
 
 const COMPAT_NATIVES = Object.keys(COMPAT_ARCHES) as NativeArch[];
 
+/** Whether `prefix` can begin a JSON text: JSON.parse fails on it, if at all, only for want of more. */
+function beginsJson(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = / at position (\d+)/.exec(message);
+    return message.startsWith("Unexpected end of JSON input") || (at !== null && Number(at[1]) >= prefix.length);
+  }
+}
+
+/**
+ * The line of the first character JSON.parse rejects (V8 does not always say
+ * where): the end of the longest prefix that can begin a JSON text, found by bisection.
+ */
+function jsonErrorLine(text: string): number {
+  let viable = 0;
+  let rejected = text.length;
+  if (beginsJson(text)) viable = rejected;
+  while (rejected - viable > 1) {
+    const mid = (viable + rejected) >>> 1;
+    if (beginsJson(text.slice(0, mid))) viable = mid;
+    else rejected = mid;
+  }
+  // Wanting more text is an error on the last line that has any.
+  const at = viable === text.length ? text.trimEnd().length : viable;
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < at; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/** Parses JSON; bad syntax is an InputError on one line: `FILE:LINE: not JSON: WHY`. */
 export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputError(`${file}: not JSON: ${(error as Error).message}`);
+    // V8's reason without its position or its quote of the text (which may span lines).
+    const why = (error as Error).message.replace(/(?: in JSON)? at position \d+.*$|, (?:\.\.\.)?".*$/s, "");
+    throw new InputError(`not JSON: ${why}`, { file, line: jsonErrorLine(text) });
   }
 }

@@ -5,7 +5,7 @@
  * so the operator's runtime uses EPERM; a profile with another default errno
  * cannot be written in this format.
  */
-import { parse, stringify } from "yaml";
+import { parse, stringify, YAMLError } from "yaml";
 import { z } from "zod";
 import { InputError, UsageError } from "../errors.js";
 import { OciSeccompSchema, profileFromScmp } from "./oci.js";
@@ -50,12 +50,20 @@ const SpoSchema = z.strictObject({
   spec: OciSeccompSchema.omit({ defaultErrnoRet: true }),
 });
 
+/** A YAML syntax error on one line, `FILE:LINE: not YAML: WHY`, without the excerpt the yaml package appends. */
+function yamlError(error: unknown, file: string): InputError {
+  const [why = ""] = (error as Error).message.split("\n", 1);
+  const reason = `not YAML: ${why.replace(/ at line \d+, column \d+:?$/, "")}`;
+  const line = error instanceof YAMLError ? error.linePos?.[0].line : undefined;
+  return line === undefined ? new InputError(`${file}: ${reason}`) : new InputError(reason, { file, line });
+}
+
 export function readSpo(text: string, file: string): ReadProfile {
   let document: unknown;
   try {
     document = parse(text);
   } catch (error) {
-    throw new InputError(`${file}: not YAML: ${(error as Error).message}`);
+    throw yamlError(error, file);
   }
   const resource = parseWith(SpoSchema, document, file);
   return profileFromScmp(resource.spec, `${file}: spec.`);

@@ -154,7 +154,7 @@ describe("profilesmith diff", () => {
     ["three files", (dir) => ["diff", join(dir, "p.json"), join(dir, "p.json"), join(dir, "p.json")], /exactly two profiles/],
     ["an unknown option", (dir) => ["diff", join(dir, "p.json"), join(dir, "p.json"), "-x"], /-x/],
     ["a missing file", (dir) => ["diff", join(dir, "p.json"), join(dir, "none.json")], /none\.json: cannot read \(no such file\)/],
-    ["a file that is not a profile", (dir) => ["diff", join(dir, "bad.json"), join(dir, "p.json")], /bad\.json: not JSON/],
+    ["a file that is not a profile", (dir) => ["diff", join(dir, "bad.json"), join(dir, "p.json")], /bad\.json:1: not JSON/],
   ];
 
   it.each(badCases)("exits 2 with one line naming the file for %s", async (_, argv, message) => {

@@ -177,7 +177,7 @@ describe("profilesmith lint", () => {
     ["an unknown option", (dir) => ["lint", join(dir, "p.json"), "--frobnicate"], /frobnicate/],
     ["a missing file", (dir) => ["lint", join(dir, "none.json")], /none\.json: cannot read \(no such file\)/],
     ["a directory", (dir) => ["lint", dir], /cannot read \(is a directory\)/],
-    ["a file that is not a profile", (dir) => ["lint", join(dir, "bad.json")], /bad\.json: not JSON/],
+    ["a file that is not a profile", (dir) => ["lint", join(dir, "bad.json")], /bad\.json:1: not JSON/],
     ["a rule naming no syscall", (dir) => ["lint", join(dir, "empty.json")], /empty\.json: syscalls\[0\]: names no syscall/],
   ];
 
