@@ -5,14 +5,12 @@
  * relative to the manifest's directory. Each profile names its generator with
  * `kind`; the AppArmor generator joins as another kind.
  */
-import { readFile } from "node:fs/promises";
 import { isAbsolute, normalize } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document, type Node } from "yaml";
+import { stringify } from "yaml";
 import { z } from "zod";
-import { InputError } from "../errors.js";
-import { formatFieldPath, type FieldPath } from "../policy/index.js";
 import { DEFAULT_ACTIONS, RUNTIMES, SECCOMP_FORMATS } from "../seccomp/index.js";
 import { ARCHES } from "../syscalls/arch.js";
+import { parseValidatedYaml, readUserFile } from "../validated-yaml.js";
 
 /** The file name `profilesmith check` looks for. */
 export const MANIFEST_NAME = "profilesmith.yaml";
@@ -77,64 +75,18 @@ export interface Manifest {
   readonly content: ManifestContent;
 }
 
-/** The node at `path`, or its nearest ancestor that exists; with `key`, that key's node in the map at `path`. */
-function nodeAt(doc: Document, path: FieldPath, key?: string): Node | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (!node || typeof node !== "object") continue;
-    if (key !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
-      if (pair && isScalar(pair.key)) return pair.key;
-    }
-    return node as Node;
-  }
-  return undefined;
-}
-
-function issueText(issue: z.core.$ZodIssue): { path: FieldPath; key?: string; message: string } {
-  const path = issue.path as FieldPath;
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0] ?? "";
-    return { path: [...path, key], key, message: "unknown field" };
-  }
-  if (path.length === 0) return { path, message: "a manifest is a mapping with `version: 1`" };
-  return { path, message: issue.message };
-}
-
 /**
  * Parses and validates manifest text; `file` names it in errors. Throws
  * InputError for the first problem in document order
  * (`profilesmith.yaml:6: profiles[0].format: Invalid option: …`).
  */
 export function parseManifest(text: string, file: string): Manifest {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const syntaxError = doc.errors[0] ?? doc.warnings[0];
-  if (syntaxError) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
-    throw new InputError(syntaxError.message.split("\n")[0] ?? "invalid YAML", { file, line });
-  }
-  const result = ManifestSchema.safeParse(doc.toJS());
-  if (result.success) return { file, content: result.data };
-  const located = result.error.issues.map((issue) => {
-    const { path, key, message } = issueText(issue);
-    const parent = key === undefined ? path : path.slice(0, -1);
-    return { path, message, offset: nodeAt(doc, parent, key)?.range?.[0] ?? 0 };
-  });
-  const first = located.reduce((a, b) => (b.offset < a.offset ? b : a));
-  const line = lineCounter.linePos(first.offset).line;
-  throw new InputError(`${formatFieldPath(first.path)}: ${first.message}`, { file, line });
+  const { data } = parseValidatedYaml(text, file, ManifestSchema, "a manifest is a mapping with `version: 1`");
+  return { file, content: data };
 }
 
 export async function loadManifest(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${path}: cannot read manifest (${reason})`);
-  }
-  return parseManifest(text, path);
+  return parseManifest(await readUserFile(path, "manifest"), path);
 }
 
 const HEADER = [
