@@ -44,6 +44,8 @@ export interface BuildOptions {
   readonly args?: boolean;
   /** Allow the calls the vDSO usually answers. Default true. */
   readonly vdso?: boolean;
+  /** The runtime baselines among the policy's sources: the fallbacks of calls only they make get no note. */
+  readonly runtimeFiles?: readonly string[];
 }
 
 export interface BuiltProfile {
@@ -58,25 +60,34 @@ export function defaultVerdict(action: DefaultAction): Verdict {
   return action === "errno" ? errnoVerdict(EPERM) : { action };
 }
 
-/** Name → argument facts, joined over every ABI of the policy (each ABI's denies already applied). */
-function grantedCalls(policy: Policy): { calls: Map<string, ArgFacts>; rules: ArgRule[] } {
+interface GrantedCalls {
+  /** Name → argument facts, joined over every ABI of the policy (each ABI's denies already applied). */
+  readonly calls: Map<string, ArgFacts>;
+  readonly rules: ArgRule[];
+  /** The names a trace or an allowlist grants, not only a runtime baseline. */
+  readonly workloadCalls: Set<string>;
+}
+
+function grantedCalls(policy: Policy, runtimeFiles: readonly string[]): GrantedCalls {
   const calls = new Map<string, ArgFacts>();
   const rules: ArgRule[] = [];
+  const workloadCalls = new Set<string>();
   for (const arch of policyArches(policy)) {
     const allows = effectiveAllows(policy, arch);
     for (const [name, allow] of Object.entries(allows.syscalls)) {
       const seen = calls.get(name);
       calls.set(name, seen ? joinArgFacts(seen, allow.args) : allow.args);
+      if (allow.sources.some((source) => !runtimeFiles.includes(source.file))) workloadCalls.add(name);
     }
     rules.push(...allows.rules);
   }
-  return { calls, rules };
+  return { calls, rules, workloadCalls };
 }
 
 const NO_VALUES_SEEN: ArgFacts = { "0": [] };
 
-/** Adds the older fallback of every granted newer call; returns a note for each. */
-function grantFallbacks(calls: Map<string, ArgFacts>, arches: readonly Arch[]): string[] {
+/** Adds the older fallback of every granted newer call; returns a note for each the workload's calls need. */
+function grantFallbacks(calls: Map<string, ArgFacts>, workloadCalls: ReadonlySet<string>, arches: readonly Arch[]): string[] {
   const notes: string[] = [];
   for (const fallback of FALLBACKS) {
     if (!calls.has(fallback.newer)) continue;
@@ -84,7 +95,9 @@ function grantFallbacks(calls: Map<string, ArgFacts>, arches: readonly Arch[]): 
       if (calls.has(older) || !arches.some((arch) => isSyscall(arch, older))) continue;
       // The fallback is made with the newer call's flags, which we take to create no namespace.
       calls.set(older, isNarrowed(older) ? NO_VALUES_SEEN : {});
-      notes.push(`${older}: allowed as the fallback of traced ${fallback.newer} (${fallback.why})`);
+      if (workloadCalls.has(fallback.newer)) {
+        notes.push(`${older}: allowed as the fallback of traced ${fallback.newer} (${fallback.why})`);
+      }
     }
   }
   return notes;
@@ -122,9 +135,9 @@ function rulesFor(
 export function buildSeccompProfile(policy: Policy, options: BuildOptions = {}): BuiltProfile {
   const arches = withNativeArches(options.arches ?? policyArches(policy));
   const useArgs = options.args ?? true;
-  const { calls, rules: allowlistRules } = grantedCalls(policy);
+  const { calls, rules: allowlistRules, workloadCalls } = grantedCalls(policy, options.runtimeFiles ?? []);
 
-  const notes = grantFallbacks(calls, arches);
+  const notes = grantFallbacks(calls, workloadCalls, arches);
   if (useArgs && calls.delete("clone3")) {
     notes.push("clone3: answered ENOSYS because its flags cannot be filtered; glibc falls back to the filtered clone");
   }

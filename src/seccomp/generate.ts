@@ -21,7 +21,7 @@ export type SeccompFormat = (typeof SECCOMP_FORMATS)[number];
 
 export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
 
-export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches"> {
+export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches" | "runtimeFiles"> {
   /** Parsed traces; their calls merge. */
   readonly traces?: readonly TraceEvents[];
   readonly allowlists?: readonly Allowlist[];
@@ -81,6 +81,7 @@ export async function generateSeccomp(options: GenerateSeccompOptions): Promise<
   warnings.push(...retargeted.warnings);
   const parts = [retargeted.policy, ...(options.allowlists ?? []).map((allowlist) => policyFromAllowlist(allowlist, arches))];
   const runtime = options.runtime ?? "runc";
+  const runtimeFiles = runtime === "none" ? [] : [runtimeBaselinePath(runtime)];
   if (runtime !== "none") {
     const baseline = runtimePolicy(loadRuntimeBaseline(runtime), runtimeBaselinePath(runtime), arches);
     notes.push(...baseline.notes);
@@ -88,7 +89,7 @@ export async function generateSeccomp(options: GenerateSeccompOptions): Promise<
     parts.push(baseline.policy);
   }
 
-  const built = buildSeccompProfile(mergeAllPolicies([EMPTY_POLICY, ...parts]), { ...options, arches });
+  const built = buildSeccompProfile(mergeAllPolicies([EMPTY_POLICY, ...parts]), { ...options, arches, runtimeFiles });
   return {
     profile: built.profile,
     text: formatProfile(built.profile, options.format ?? "docker", options.name),
