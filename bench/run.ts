@@ -143,22 +143,40 @@ function resultsMarkdown(args: readonly string[], date: Date, runs: number, trac
   ].join("\n");
 }
 
+interface Settings {
+  readonly sizes: number[];
+  readonly runs: number;
+}
+
+/** The flags, or undefined after printing the usage (asked for, or wrong flags: exit code 2). */
+function settingsFrom(args: string[]): Settings | undefined {
+  try {
+    const { values } = parseArgs({
+      args,
+      options: {
+        sizes: { type: "string", default: "256,1024" },
+        runs: { type: "string", default: "3" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return undefined;
+    }
+    const [runs] = positiveIntegers(values.runs, "--runs") as [number];
+    return { sizes: positiveIntegers(values.sizes, "--sizes"), runs };
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const { values } = parseArgs({
-    args,
-    options: {
-      sizes: { type: "string", default: "256,1024" },
-      runs: { type: "string", default: "3" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const sizes = positiveIntegers(values.sizes, "--sizes");
-  const [runs] = positiveIntegers(values.runs, "--runs") as [number];
+  const settings = settingsFrom(args);
+  if (settings === undefined) return;
+  const { sizes, runs } = settings;
   const date = new Date();
   const apparmor = apparmorInBuild();
   const notes = [
