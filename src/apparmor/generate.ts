@@ -15,7 +15,7 @@ import { coveredByBase } from "./match.js";
 import type { AccessLetter, FileAccess, Observations } from "./observe.js";
 import { observe } from "./observe.js";
 import type { PathPattern } from "./path-pattern.js";
-import { bytesText, globPattern, literalPath, utf8Bytes } from "./path-pattern.js";
+import { globPattern, literalPath } from "./path-pattern.js";
 import { perRunGlob } from "./per-run.js";
 import type { FilePerms, NetworkDomain, NetworkType, Profile, ProfileFlag, Rule } from "./profile.js";
 import { filePerms, permsText, profile } from "./profile.js";
@@ -216,7 +216,7 @@ const NETWORK_TYPE_WORDS: Readonly<Record<string, true>> = Object.fromEntries(
 function unresolvedWarning(observed: Observations): string[] {
   const paths = [...observed.unresolved].sort(([a], [b]) => byCodeUnits(a, b));
   if (paths.length === 0) return [];
-  const shown = paths.slice(0, 5).map(([path, pos]) => `${bytesText(utf8Bytes(path))} (${pos.file}:${pos.line})`);
+  const shown = paths.slice(0, 5).map(([path, pos]) => `${path} (${pos.file}:${pos.line})`);
   const more = paths.length > 5 ? `, and ${paths.length - 5} more` : "";
   return [
     `${paths.length} path(s) not resolved through symlinks (trace without -y, no symlinks.json, no --root): ${shown.join(", ")}${more}; ` +

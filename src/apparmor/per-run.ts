@@ -62,13 +62,13 @@ function randomSuffix(match: RegExpExecArray | null): string | undefined {
 function componentGlob(component: string, created: boolean, inTempDir: boolean): string | undefined {
   if (MKTEMP.test(component)) return `tmp.${anyChars(10)}`;
   if (SQLITE_TEMP.test(component)) return `etilqs_${anyChars(16)}`;
-  if (created) {
+  const hex = hexIds(component);
+  if (created && hex === component) {
     if (PYTHON_TEMP.test(component)) return `tmp${anyChars(8)}`;
     if (inTempDir && PYTHON_PROBE.test(component)) return "[a-z0-9_]".repeat(8);
     const glob = randomSuffix(SEPARATED_SUFFIX.exec(component)) ?? randomSuffix(MKSTEMP_SUFFIX.exec(component));
     if (glob !== undefined) return glob;
   }
-  const hex = hexIds(component);
   return hex === component ? undefined : hex;
 }
 
@@ -104,7 +104,7 @@ export function perRunGlob(path: string, createdPrefix: (prefix: string) => bool
       : components.map((component, i) => {
           const prefix = `/${components.slice(0, i + 1).join("/")}`;
           const made = createdPrefix(prefix) || createdPrefix(`${prefix}/`);
-          if (components[i - 1] === "objects" && GIT_FANOUT.test(component) && components[i + 1] !== undefined) return "[0-9a-f][0-9a-f]";
+          if (components[i - 1] === "objects" && GIT_FANOUT.test(component)) return "[0-9a-f][0-9a-f]";
           if (prefix === `/dev/pts/${component}` && /^[0-9]+$/.test(component)) return "[0-9]*";
           return componentGlob(component, made, TEMP_DIRS.has(`/${components.slice(0, i).join("/")}`));
         });

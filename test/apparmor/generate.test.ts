@@ -296,6 +296,8 @@ describe("per-run names", () => {
         'openat(AT_FDCWD, "/dev/pts/3", O_RDWR) = 9',
         'openat(AT_FDCWD, "/srv/conf/sedK2xQ9a", O_RDWR|O_CREAT|O_EXCL, 0600) = 11',
         'openat(AT_FDCWD, "/srv/conf/report", O_RDWR|O_CREAT|O_EXCL, 0600) = 12',
+        'mkdir("/srv/repo/.git/objects/df", 0777) = 0',
+        'link("/srv/repo/.git/objects/df/tmp_obj_PMAMR6", "/srv/repo/.git/objects/df/55a7dce59d040dc7819c1e241082965a80ebd9") = 0',
         'openat(AT_FDCWD, "/srv/repo/.git/objects/ab/tmp_obj_Xy12Zw", O_RDWR|O_CREAT|O_EXCL, 0444) = 10',
       ),
     );
@@ -303,6 +305,8 @@ describe("per-run names", () => {
     expect(generated.text).toContain("  /dev/pts/[0-9]* rw,\n");
     expect(generated.text).toContain("  /srv/conf/sed?????? rw,\n");
     expect(generated.text).toContain("  /srv/conf/report rw,\n");
+    expect(generated.text).toContain("  /srv/repo/.git/objects/[0-9a-f][0-9a-f]/ w,\n");
+    expect(generated.text).toContain(`  /srv/repo/.git/objects/[0-9a-f][0-9a-f]/${"[0-9a-f]".repeat(38)} l,\n`);
     expect(generated.text).toContain("  /srv/repo/.git/objects/[0-9a-f][0-9a-f]/tmp_obj_?????? rw,\n");
     expect(generated.text).toContain("  owner /tmp/tmp.?????????? rw,\n");
     expect(generated.text).toContain("  owner /tmp/tmp????????/ w,\n");
