@@ -177,6 +177,9 @@ function interProcessRules(observed: Observations, name: string): Rule[] {
   for (const [type, accesses] of [...observed.unix].sort(([a], [b]) => byCodeUnits(a, b))) {
     if (accesses.size > 0) rules.push({ kind: "unix", access: [...accesses], type });
   }
+  if (observed.readsOtherProcess !== undefined) {
+    rules.push({ kind: "ptrace", access: ["read"], comment: `reads /proc of processes outside the trace (ps, top): ${observed.readsOtherProcess}` });
+  }
   if (observed.tracesOwn) rules.push({ kind: "ptrace", access: ["trace"], peer: name, comment: "the workload traces its own processes" });
   return rules;
 }

@@ -40,6 +40,8 @@ export interface Observations {
   readonly unix: Map<UnixType, Set<UnixAccess>>;
   /** ptrace attaches between the workload's own processes. */
   tracesOwn: boolean;
+  /** /proc/PID files of processes outside the trace that were read (ps, top): the first such path, or undefined. */
+  readsOtherProcess: string | undefined;
   /** Whether the workload runs as root (getuid and friends returned 0); undefined when the trace does not say. */
   root: boolean | undefined;
   /** Paths that could not be resolved (no `-y` decoration, recorded link or --root), with where they were seen. */
@@ -166,6 +168,7 @@ class Observer {
     capabilities: new Map(),
     unix: new Map(),
     tracesOwn: false,
+    readsOtherProcess: undefined,
     root: undefined,
     unresolved: new Map(),
     notes: [],
@@ -520,6 +523,10 @@ class Observer {
       const otherGroup = gid !== -1 && !(root && gid === 0);
       if (otherUser || (otherGroup && root)) this.capability("chown", `${why} (to ${uid}:${gid})`);
     }
+    this.result.readsOtherProcess = [...this.result.files.keys()].sort().find((path) => {
+      const pid = /^\/proc\/([0-9]+)\//.exec(path)?.[1];
+      return pid !== undefined && !this.pids.has(Number(pid));
+    });
     for (const { target, pos } of this.signalled) {
       if (target > 0 && !this.pids.has(target)) {
         this.result.notes.push(`signal to pid ${target} outside the trace at ${where(pos)}: no rule (if it is another user's process, it needs capability kill)`);

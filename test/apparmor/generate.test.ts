@@ -268,6 +268,11 @@ describe("network and capability rules", () => {
     ]);
   });
 
+  it("lets a workload that reads /proc of processes outside the trace (ps) read them", async () => {
+    const { text } = await generate(trace('openat(AT_FDCWD, "/proc/1/stat", O_RDONLY) = 3', 'openat(AT_FDCWD, "/proc/100/stat", O_RDONLY) = 4'));
+    expect(text).toContain("  # reads /proc of processes outside the trace (ps, top): /proc/1/stat\n  ptrace (read),\n");
+  });
+
   it("writes a ptrace rule when the workload traces its own processes", async () => {
     expect(await rules(trace("101 getpid() = 101", "ptrace(PTRACE_ATTACH, 101) = 0"))).toEqual(["ptrace (trace) peer=t,"]);
   });
