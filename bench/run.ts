@@ -39,6 +39,15 @@ function apparmorInBuild(): boolean {
   return help.status === 0 && /^\s+apparmor\s/m.test(help.stdout);
 }
 
+/** The commit measured, and whether src/ differed from it when the bench started. */
+function measuredCode(): string {
+  const git = (...args: string[]) => spawnSync("git", ["-C", ROOT, ...args], { encoding: "utf8" });
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.status !== 0) return "not a git checkout";
+  const dirty = git("status", "--porcelain", "--", "src").stdout.trim() !== "";
+  return `commit ${head.stdout.trim()}${dirty ? ", with uncommitted changes in src/" : ""}`;
+}
+
 function commandsFor(trace: string, work: string, apparmor: boolean): Map<CommandKey, BenchCommand> {
   const node = process.execPath;
   const seccompOut = join(work, "seccomp.json");
@@ -114,12 +123,12 @@ async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: 
   }
 }
 
-function resultsMarkdown(args: readonly string[], date: Date, runs: number, traces: readonly GeneratedTrace[], figures: Figure[], notes: string[], sizes: number[]): string {
+function resultsMarkdown(args: readonly string[], code: string, date: Date, runs: number, traces: readonly GeneratedTrace[], figures: Figure[], notes: string[], sizes: number[]): string {
   const fixtures = traces[0]?.fixtures ?? [];
   return [
     "# Bench results",
     "",
-    `Written by \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\` (see README.md in this folder for how to read it).`,
+    `Written by \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\` on ${code} (see README.md in this folder for how to read it).`,
     "",
     "## Machine",
     "",
@@ -178,6 +187,7 @@ async function main(): Promise<void> {
   if (settings === undefined) return;
   const { sizes, runs } = settings;
   const date = new Date();
+  const code = measuredCode();
   const apparmor = apparmorInBuild();
   const notes = [
     apparmor
@@ -201,7 +211,7 @@ async function main(): Promise<void> {
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
     }
-    const results = resultsMarkdown(args, date, runs, traces, figures, notes, sizes);
+    const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);
     process.stdout.write(`\n${results}`);
     writeFileSync(RESULTS, results);
     process.stderr.write(`\nwrote ${RESULTS}\n`);
