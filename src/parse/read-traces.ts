@@ -178,14 +178,34 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     }
   }
 
-  async function* events(): AsyncGenerator<TraceEvent, void, undefined> {
-    for await (const batch of batches()) yield* batch;
-  }
-
   return {
-    events: events(),
+    events: eventsOf(batches()),
     batches: batches(),
     report: () => ({ lines, syscalls, unparsed, firstUnparsed: [...firstUnparsed] }),
+  };
+}
+
+/**
+ * The events of `batches` one at a time. Each step is one resolved promise; an
+ * async generator's `yield` costs several microtasks, per event.
+ */
+function eventsOf(batches: AsyncIterator<readonly TraceEvent[]>): AsyncIterableIterator<TraceEvent> {
+  let batch: readonly TraceEvent[] = [];
+  let next = 0;
+  async function nextEvent(): Promise<IteratorResult<TraceEvent, undefined>> {
+    while (next === batch.length) {
+      const result = await batches.next();
+      if (result.done === true) return { done: true, value: undefined };
+      batch = result.value;
+      next = 0;
+    }
+    return { done: false, value: batch[next++] as TraceEvent };
+  }
+  return {
+    next: () => (next < batch.length ? Promise.resolve({ done: false, value: batch[next++] as TraceEvent }) : nextEvent()),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * command prints.
  */
 import type { TraceEvent } from "../events/types.js";
+import type { DecodedKind } from "../parse/index.js";
 import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
 import { EMPTY_POLICY, mergeAllPolicies, policyArches, type Policy } from "../policy/model.js";
 import type { Arch } from "../syscalls/arch.js";
@@ -20,6 +21,9 @@ export const SECCOMP_FORMATS = ["docker", "oci", "spo"] as const;
 export type SeccompFormat = (typeof SECCOMP_FORMATS)[number];
 
 export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
+
+/** The decoded arguments the profile reads (argument rules); a reader need decode no others. */
+export const SECCOMP_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set(["socket", "clone", "unshare", "personality"]);
 
 export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches" | "runtimeFiles"> {
   /** Parsed traces; their calls merge. */
@@ -54,17 +58,28 @@ export function formatProfile(profile: SeccompProfile, format: SeccompFormat, na
 }
 
 /**
- * Reads a profile in any of the three formats: a SeccompProfile resource, an
- * OCI config.json, or else Docker's format (which accepts every OCI
+ * The format of a profile's text: a SeccompProfile resource, an OCI
+ * config.json, or else Docker's format (which accepts every OCI
  * `linux.seccomp` object too).
  */
-export function readSeccompProfile(text: string, file: string, options: DockerReadOptions = {}): ReadProfile {
-  const trimmed = text.trimStart();
-  if (!trimmed.startsWith("{")) return readSpo(text, file);
+export function seccompFormatOf(text: string, file: string): SeccompFormat {
+  if (!text.trimStart().startsWith("{")) return "spo";
   const json = parseJson(text, file);
-  if (json !== null && typeof json === "object" && "kind" in json) return readSpo(text, file);
-  if (json !== null && typeof json === "object" && "linux" in json) return readOci(text, file);
-  return readDocker(text, file, options);
+  if (json !== null && typeof json === "object" && "kind" in json) return "spo";
+  if (json !== null && typeof json === "object" && "linux" in json) return "oci";
+  return "docker";
+}
+
+/** Reads a profile in any of the three formats (see seccompFormatOf). */
+export function readSeccompProfile(text: string, file: string, options: DockerReadOptions = {}): ReadProfile {
+  switch (seccompFormatOf(text, file)) {
+    case "spo":
+      return readSpo(text, file);
+    case "oci":
+      return readOci(text, file);
+    case "docker":
+      return readDocker(text, file, options);
+  }
 }
 
 export async function generateSeccomp(options: GenerateSeccompOptions): Promise<GeneratedSeccomp> {

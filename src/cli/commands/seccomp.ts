@@ -14,6 +14,7 @@ import {
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
+import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
 
 const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
 
@@ -35,6 +36,10 @@ Options:
       --name NAME           metadata.name of the spo resource (default profilesmith)
       --default-action ACT  what every other call gets: ${DEFAULT_ACTIONS.join(", ")}
                             (default errno: EPERM)
+      --complain            complain mode: every other call is logged (SCMP_ACT_LOG), not
+                            denied; the ENOSYS answers to probed newer calls stay, so the
+                            workload takes the paths it will take under the enforcing
+                            profile. Then: profilesmith refine PROFILE --from-audit LOG
       --no-args             no argument rules (socket families, clone/unshare namespaces,
                             personality values)
       --no-vdso             do not allow the calls the vDSO hides from strace
@@ -46,6 +51,7 @@ Examples:
   strace -f -o app.strace ./app && profilesmith seccomp app.strace -o app.json
   docker run --security-opt seccomp=app.json IMAGE
   profilesmith seccomp trace.* --allow extra.yaml --runtime crun --format oci
+  profilesmith seccomp app.strace --complain -o app.json   # then see profilesmith refine --help
   profilesmith seccomp app.strace --arch aarch64 --format spo --name my-app > app.yaml
   strace -f ./app 2>&1 >/dev/null | profilesmith seccomp - --no-vdso
 
@@ -82,6 +88,7 @@ function parseCommandLine(argv: readonly string[]) {
         format: { type: "string" },
         name: { type: "string" },
         "default-action": { type: "string" },
+        complain: { type: "boolean" },
         "no-args": { type: "boolean" },
         "no-vdso": { type: "boolean" },
         strict: { type: "boolean" },
@@ -96,10 +103,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv);
   const format = oneOf<SeccompFormat>("format", values.format, SECCOMP_FORMATS) ?? "docker";
   if (values.name !== undefined && format !== "spo") throw new UsageError("--name only applies to --format spo");
+  const defaultAction = oneOf<DefaultAction>("default-action", values["default-action"], DEFAULT_ACTIONS);
+  if (values.complain && defaultAction !== undefined && defaultAction !== "log") {
+    throw new UsageError(`--complain logs every other call; it cannot be combined with --default-action ${defaultAction}`);
+  }
   const options = {
     arches: parseArches(values.arch),
     runtime: oneOf<RuntimeName | "none">("runtime", values.runtime, [...RUNTIMES, "none"]),
-    defaultAction: oneOf<DefaultAction>("default-action", values["default-action"], DEFAULT_ACTIONS),
+    defaultAction: values.complain ? "log" : defaultAction,
     args: !values["no-args"],
     vdso: !values["no-vdso"],
     format,
@@ -109,7 +120,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
+  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, decode: SECCOMP_DECODED_KINDS });
   const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
   const unparsed = unparsedWarning(reading.report());
   if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${unparsed}\n`);
