@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateTrace, loadReplayedFixtures, type GeneratedTrace } from "./generate-trace.js";
 import { machineDescription } from "./machine.js";
+import { snapshotPackage } from "./snapshot.js";
 import { GNU_TIME, measureOnce, median, type BenchCommand, type Sample } from "./measure.js";
 import { checkTargets, figuresTable, LABEL, targetsTable, type CommandKey, type Figure } from "./report.js";
 
@@ -21,7 +22,6 @@ const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N]
 `;
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "dist/src/cli/main.js");
 const NAIVE = fileURLToPath(new URL("./naive-regex.js", import.meta.url));
 const RESULTS = join(ROOT, "bench/RESULTS.md");
 const FIXTURES = join(ROOT, "test/fixtures/strace");
@@ -34,8 +34,8 @@ function positiveIntegers(text: string, flag: string): number[] {
   return values;
 }
 
-function apparmorInBuild(): boolean {
-  const help = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+function apparmorInBuild(cli: string): boolean {
+  const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" });
   return help.status === 0 && /^\s+apparmor\s/m.test(help.stdout);
 }
 
@@ -48,19 +48,26 @@ function measuredCode(): string {
   return `commit ${head.stdout.trim()}${dirty ? ", with uncommitted changes in src/" : ""}`;
 }
 
-function commandsFor(trace: string, work: string, apparmor: boolean): Map<CommandKey, BenchCommand> {
+/** Where the bench works: its temporary folder, the CLI copied there, whether that has `apparmor`. */
+interface Setup {
+  readonly work: string;
+  readonly cli: string;
+  readonly apparmor: boolean;
+}
+
+function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<CommandKey, BenchCommand> {
   const node = process.execPath;
   const seccompOut = join(work, "seccomp.json");
   const apparmorOut = join(work, "apparmor.profile");
   const argv: [CommandKey, BenchCommand["argv"]][] = [
-    ["seccomp", [node, CLI, "seccomp", trace, "-o", seccompOut]],
+    ["seccomp", [node, cli, "seccomp", trace, "-o", seccompOut]],
     ...(apparmor
       ? ([
-          ["apparmor", [node, CLI, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
+          ["apparmor", [node, cli, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
           // No command writes both profiles from one read, so "together" is one after the other.
           [
             "both",
-            ["sh", "-c", '"$0" "$1" seccomp "$2" -o "$3" && "$0" "$1" apparmor "$2" --name bench -o "$4"', node, CLI, trace, seccompOut, apparmorOut],
+            ["sh", "-c", '"$0" "$1" seccomp "$2" -o "$3" && "$0" "$1" apparmor "$2" --name bench -o "$4"', node, cli, trace, seccompOut, apparmorOut],
           ],
         ] satisfies [CommandKey, BenchCommand["argv"]][])
       : []),
@@ -78,12 +85,13 @@ interface SizeResult {
   readonly failures: string[];
 }
 
-async function benchSize(sizeMiB: number, runs: number, work: string, apparmor: boolean): Promise<SizeResult> {
+async function benchSize(sizeMiB: number, runs: number, setup: Setup): Promise<SizeResult> {
+  const { work } = setup;
   const path = join(work, `trace-${sizeMiB}MiB.strace`);
   process.stderr.write(`generating a ${sizeMiB} MiB trace in ${work} ...\n`);
   const trace = generateTrace(loadReplayedFixtures(FIXTURES), sizeMiB * 2 ** 20, path);
   try {
-    const commands = commandsFor(path, work, apparmor);
+    const commands = commandsFor(path, setup);
     const samples = new Map<CommandKey, Sample[]>([...commands.keys()].map((key) => [key, []]));
     const failures: string[] = [];
     // Runs interleave the commands, so a busy moment on the shared machine hits all of them alike.
@@ -188,14 +196,6 @@ async function main(): Promise<void> {
   const { sizes, runs } = settings;
   const date = new Date();
   const code = measuredCode();
-  const apparmor = apparmorInBuild();
-  const notes = [
-    apparmor
-      ? `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`
-      : "apparmor: not available in this build",
-    `CPU s is user + system time and peak RSS is %M, both from GNU time (${GNU_TIME}); for the shell commands CPU time sums their processes, peak RSS is their largest.`,
-  ];
-  if (!apparmor) process.stderr.write("apparmor: not available in this build\n");
   const work = mkdtempSync(join(tmpdir(), "profilesmith-bench-"));
   const removeWork = () => rmSync(work, { recursive: true, force: true });
   process.once("SIGINT", () => {
@@ -203,10 +203,19 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
+    const cli = snapshotPackage(ROOT, join(work, "package"));
+    const setup: Setup = { work, cli, apparmor: apparmorInBuild(cli) };
+    if (!setup.apparmor) process.stderr.write("apparmor: not available in this build\n");
+    const notes = [
+      setup.apparmor
+        ? `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`
+        : "apparmor: not available in this build",
+      `CPU s is user + system time and peak RSS is %M, both from GNU time (${GNU_TIME}); for the shell commands CPU time sums their processes, peak RSS is their largest.`,
+    ];
     const traces: GeneratedTrace[] = [];
     const figures: Figure[] = [];
     for (const size of sizes) {
-      const measured = await benchSize(size, runs, work, apparmor);
+      const measured = await benchSize(size, runs, setup);
       traces.push(measured.trace);
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
