@@ -93,9 +93,25 @@ function accessOf(fields: Fields, operation: string): AppArmorAccess {
   return otherAccess(fields);
 }
 
+/** Record types of kernels before 2.6.36, whose records had no `apparmor=`: the type is the verdict. */
+const TYPE_VERDICTS: Readonly<Record<string, AppArmorVerdict>> = {
+  APPARMOR_AUDIT: "AUDIT",
+  APPARMOR_ALLOWED: "ALLOWED",
+  APPARMOR_DENIED: "DENIED",
+  APPARMOR_HINT: "HINT",
+  APPARMOR_STATUS: "STATUS",
+  APPARMOR_ERROR: "ERROR",
+  APPARMOR_KILL: "KILLED",
+};
+
+/** Whether a record of `type` with `fields` is an AppArmor record. */
+export function isAppArmorRecord(type: string | undefined, fields: Fields): boolean {
+  return fields.has("apparmor") || (type !== undefined && type in TYPE_VERDICTS);
+}
+
 /** The access an AppArmor record shows, or why it cannot be read as one. */
-export function appArmorEvent(fields: Fields, pos: SourcePos): AppArmorEvent | string {
-  const verdict = fields.get("apparmor");
+export function appArmorEvent(type: string | undefined, fields: Fields, pos: SourcePos): AppArmorEvent | string {
+  const verdict = fields.get("apparmor") ?? (type === undefined ? undefined : TYPE_VERDICTS[type]);
   const operation = fields.get("operation");
   if (verdict === undefined || !isVerdict(verdict)) return `AppArmor record with an unknown apparmor="${verdict ?? ""}"`;
   if (operation === undefined) return "AppArmor record without an operation=";

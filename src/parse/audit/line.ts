@@ -35,10 +35,27 @@ export type AuditLine =
   | { readonly kind: "blank" }
   | { readonly kind: "other"; readonly reason: string };
 
-/** `type=X`, then an optional `msg=audit(…):` or `audit(…):` stamp, after a prefix free of `(` and `"`. */
-const RECORD = /^[^("]*?(?:^|[\s\]:])type=(\S+)[ \t]+(?:(?:msg=)?audit\([^)]*\):?[ \t]*)?/;
-/** An AppArmor record without `type=` (a daemon's log line, or a record body on its own). */
-const BARE_APPARMOR = /^[^("]*?(?:^|[\s\]:])(?=apparmor=")/;
+/** At a `type=`: the type, the blanks, an optional `msg=audit(…):` or `audit(…):` stamp and its blanks. */
+const RECORD_HEAD = /type=(\S+)[ \t]+(?:(?:msg=)?audit\([^)]*\):?[ \t]*)?/y;
+const BOUNDARY: ReadonlySet<string> = new Set([" ", "\t", "]", ":"]);
+
+/** Where `key` starts at a token boundary after a prefix free of `(` and `"`, or -1. Linear on any line. */
+function envelopeEnd(line: string, key: string): number {
+  const stop = line.search(/[("]/);
+  const limit = stop < 0 ? line.length : stop;
+  for (let at = line.indexOf(key); at >= 0 && at < limit; at = line.indexOf(key, at + 1)) {
+    if (at === 0 || BOUNDARY.has(line[at - 1]!)) return at;
+  }
+  return -1;
+}
+
+function recordHead(line: string): RegExpExecArray | null {
+  const at = envelopeEnd(line, "type=");
+  if (at < 0) return null;
+  RECORD_HEAD.lastIndex = at;
+  return RECORD_HEAD.exec(line);
+}
+
 /** printk's rate limit on kauditd (no auditd running), auditd's backlog and rate limits. */
 const LOSS = [
   /\bkauditd_printk_skb: (\d+) callbacks suppressed/,
@@ -57,13 +74,14 @@ function loss(line: string): AuditLine | undefined {
 /** Classifies one line (without its line break). */
 export function classifyLine(line: string): AuditLine {
   if (line.trim() === "") return { kind: "blank" };
-  const record = RECORD.exec(line);
-  if (record) {
-    const given = record[1]!;
-    return { kind: "record", type: RECORD_TYPE_NAMES[given] ?? given, given, body: line.slice(record[0].length) };
+  const head = recordHead(line);
+  if (head) {
+    const given = head[1]!;
+    return { kind: "record", type: RECORD_TYPE_NAMES[given] ?? given, given, body: line.slice(head.index + head[0].length) };
   }
-  const bare = BARE_APPARMOR.exec(line);
-  if (bare) return { kind: "record", type: undefined, given: undefined, body: line.slice(bare[0].length) };
+  // An AppArmor record without `type=`: a daemon's log line, or a record body on its own.
+  const bare = envelopeEnd(line, 'apparmor="');
+  if (bare >= 0) return { kind: "record", type: undefined, given: undefined, body: line.slice(bare) };
   return (
     loss(line) ?? {
       kind: "other",

@@ -6,7 +6,7 @@
  * caller did not ask for give no event.
  */
 import type { AuditEvent, SourcePos } from "../../events/types.js";
-import { appArmorEvent } from "./apparmor.js";
+import { appArmorEvent, isAppArmorRecord } from "./apparmor.js";
 import { numberField, parseFields, type Fields } from "./fields.js";
 import { classifyLine } from "./line.js";
 import { seccompEvent } from "./seccomp.js";
@@ -30,7 +30,10 @@ export interface AuditParseOptions {
   readonly filter?: AuditFilter;
 }
 
-/** `subj=docker-default (enforce)`: the AppArmor label of the task, without its mode. */
+/**
+ * `subj=docker-default (enforce)` (or `subj_apparmor=` where LSMs are stacked):
+ * the AppArmor label of the task, without its mode.
+ */
 function labelOf(subj: string | undefined): string | undefined {
   return subj?.replace(/ \((?:enforce|complain|kill|unconfined|prompt)\)$/, "");
 }
@@ -66,11 +69,11 @@ export function auditLineEvent(line: string, pos: SourcePos, filter: AuditFilter
   }
   const fields = parseFields(classified.body);
   const seccomp = classified.type === "SECCOMP";
-  if (!seccomp && !fields.has("apparmor")) {
+  if (!seccomp && !isAppArmorRecord(classified.type, fields)) {
     return { kind: "audit-other", recordType: classified.given ?? "", pos };
   }
-  const profile = seccomp ? labelOf(fields.get("subj")) : fields.get("profile");
+  const profile = seccomp ? labelOf(fields.get("subj_apparmor") ?? fields.get("subj")) : fields.get("profile");
   if (filter !== undefined && !accepted(fields, profile, filter)) return undefined;
-  const event = seccomp ? seccompEvent(fields, pos) : appArmorEvent(fields, pos);
+  const event = seccomp ? seccompEvent(fields, pos) : appArmorEvent(classified.type, fields, pos);
   return typeof event === "string" ? { kind: "unparsed", reason: event, text, pos } : event;
 }
