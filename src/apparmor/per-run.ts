@@ -27,10 +27,13 @@ const MKSTEMP_SUFFIX = /^(.+)([A-Za-z0-9]{6})$/;
 /** A run of hex digits long enough to be an id (8: a short commit or a container id prefix). */
 const HEX_RUN = /[0-9a-f]{8,}|[0-9A-F]{8,}/g;
 /**
- * Python's tempfile checks a temporary directory is usable by creating a file named with 8
- * characters of `[a-z0-9_]` directly in it: the one new name directly in a temp dir we glob.
+ * Names made only of random characters, directly in a temp dir: the one kind of new name there
+ * we glob, since the workload cannot run without it. Python's tempfile checks a directory is
+ * usable with 8 of `[a-z0-9_]`; Perl's File::Temp (and others) use `[A-Za-z0-9_]` (10 by
+ * default). The latter only when the observed name mixes character classes (it looks random).
  */
 const PYTHON_PROBE = /^[a-z0-9_]{8}$/;
+const BARE_RANDOM = /^[A-Za-z0-9_]{8,16}$/;
 const GIT_FANOUT = /^[0-9a-f]{2}$/;
 
 function charClasses(text: string): number {
@@ -66,6 +69,7 @@ function componentGlob(component: string, created: boolean, inTempDir: boolean):
   if (created && hex === component) {
     if (PYTHON_TEMP.test(component)) return `tmp${anyChars(8)}`;
     if (inTempDir && PYTHON_PROBE.test(component)) return "[a-z0-9_]".repeat(8);
+    if (inTempDir && BARE_RANDOM.test(component) && charClasses(component) >= 2) return "[A-Za-z0-9_]".repeat(component.length);
     const glob = randomSuffix(SEPARATED_SUFFIX.exec(component)) ?? randomSuffix(MKSTEMP_SUFFIX.exec(component));
     if (glob !== undefined) return glob;
   }

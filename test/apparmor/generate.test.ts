@@ -299,6 +299,8 @@ describe("per-run names", () => {
         'openat(AT_FDCWD, "/tmp/q2x_9kab", O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = 8',
         'unlink("/tmp/q2x_9kab") = 0',
         'openat(AT_FDCWD, "/dev/pts/3", O_RDWR) = 9',
+        'openat(AT_FDCWD, "/tmp/oZCQdhBgKt", O_RDWR|O_CREAT|O_EXCL, 0600) = 13',
+        'openat(AT_FDCWD, "/tmp/created", O_RDWR|O_CREAT|O_EXCL, 0600) = 14',
         'openat(AT_FDCWD, "/srv/conf/sedK2xQ9a", O_RDWR|O_CREAT|O_EXCL, 0600) = 11',
         'openat(AT_FDCWD, "/srv/conf/report", O_RDWR|O_CREAT|O_EXCL, 0600) = 12',
         'mkdir("/srv/repo/.git/objects/df", 0777) = 0',
@@ -308,6 +310,8 @@ describe("per-run names", () => {
     );
     expect(generated.text).toContain(`  owner /tmp/${"[a-z0-9_]".repeat(8)} rw,\n`);
     expect(generated.text).toContain("  /dev/pts/[0-9]* rw,\n");
+    expect(generated.text).toContain(`  owner /tmp/${"[A-Za-z0-9_]".repeat(10)} rw,\n`);
+    expect(generated.text).toContain("  /tmp/created rw,\n");
     expect(generated.text).toContain("  /srv/conf/sed?????? rw,\n");
     expect(generated.text).toContain("  /srv/conf/report rw,\n");
     expect(generated.text).toContain("  /srv/repo/.git/objects/[0-9a-f][0-9a-f]/ w,\n");
