@@ -12,7 +12,9 @@ import { fixtureTemplate, renderLine, type FixtureTemplate } from "./fixture-tem
 const REPLAYED_OPTIONS = new Set(["-f", "-f -tt -T -n -yy -i"]);
 /** How many replays are in flight at once. */
 const CONCURRENT_REPLAYS = 8;
+/** Linux's default pid_max on 64-bit; past it, pids wrap to RESERVED_PIDS. */
 const PID_MAX = 4_194_304;
+const RESERVED_PIDS = 300;
 const FIRST_PID = 1000;
 const FLUSH_CHARS = 4 << 20;
 
@@ -63,7 +65,7 @@ export function generateTrace(fixtures: readonly FixtureTemplate[], targetBytes:
   let nextPid = FIRST_PID;
   const freshPid = () => {
     const pid = nextPid;
-    nextPid = nextPid + 1 >= PID_MAX ? 300 : nextPid + 1;
+    nextPid = nextPid + 1 >= PID_MAX ? RESERVED_PIDS : nextPid + 1;
     return pid;
   };
   // The clock of the trace: the latest time written so far.
