@@ -195,6 +195,8 @@ export interface AppArmorEvent {
   readonly profile: string | undefined;
   readonly comm: string | undefined;
   readonly access: AppArmorAccess;
+  /** `info="…"`: the kernel's reason when the record is not a plain policy decision ("Failed name lookup - disconnected path"). */
+  readonly info: string | undefined;
   readonly pos: SourcePos;
 }
 

@@ -123,6 +123,7 @@ export function appArmorEvent(type: string | undefined, fields: Fields, pos: Sou
     profile: fields.get("profile"),
     comm: fields.get("comm"),
     access: accessOf(fields, operation),
+    info: fields.get("info"),
     pos,
   };
 }

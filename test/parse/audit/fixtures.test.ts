@@ -148,7 +148,11 @@ describe("AppArmor records", () => {
       access: { what: "file", path: "/home/www/foo.bar.in/httpdocs/apparmor/images/test/image 1.jpg", requested: "wc", fsuid: 30, ouid: 30 },
     });
     expect(filePerm?.profile).toBe("foo bar");
-    expect(disconnected?.access).toMatchObject({ what: "file", path: "var/run/nscd/passwd", requested: "r" });
+    expect(disconnected).toMatchObject({
+      info: "Failed name lookup - disconnected path",
+      access: { what: "file", path: "var/run/nscd/passwd", requested: "r" },
+    });
+    expect(renameDest?.info).toBeUndefined();
     expect(cap).toMatchObject({ verdict: "DENIED", access: { what: "capability", capability: 23, name: "sys_nice" } });
     const byLine = (line: number): AppArmorEvent | undefined => apparmor(events).find((e) => e.pos.line === line);
     expect(byLine(9)).toMatchObject({ operation: "dbus_method_call", comm: undefined, access: { what: "other", class: undefined } });
