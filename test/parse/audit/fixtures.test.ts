@@ -48,6 +48,11 @@ describe("real kernel captures (runc, SCMP_ACT_LOG)", () => {
     expect(i386[0]?.pid).toBe(i386[1]?.pid);
   });
 
+  it("filtered to the workload: runc's own records and the shell's left out", () => {
+    expect(syscallsByArch(parse("runc-i386-dmesg.txt", { exe: ["/p32"] }))).toEqual({ x86: ["getppid", "getuid32"] });
+    expect(syscallsByArch(parse("runc-i386-dmesg.txt", { comm: ["runc:[2:INIT]"] }))).toEqual({ x86_64: ["epoll_ctl", "fstatfs"] });
+  });
+
   it("dmesg -r: priority prefixes, and the records printk's rate limit suppressed", () => {
     const events = parse("runc-busybox-dmesg-raw.txt");
     expect(kinds(events)).toEqual({ syscall: 35, "audit-loss": 4 });
