@@ -114,6 +114,7 @@ const CALL_CAPABILITIES: Readonly<Record<string, Capability>> = {
   setgroups32: "setgid",
 };
 
+const FORKS = new Set(["clone", "clone3", "fork", "vfork"]);
 const UID_CALLS = new Set(["getuid", "geteuid", "getuid32", "geteuid32"]);
 const CHOWN_CALLS: Readonly<Record<string, number>> = { chown: 1, chown32: 1, lchown: 1, lchown32: 1, fchown: 1, fchown32: 1, fchownat: 2 };
 
@@ -266,6 +267,7 @@ class Observer {
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (event.name.startsWith("getresuid") && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
+    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event));
     const capability = CALL_CAPABILITIES[event.name];
     if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
     if (event.name in CHOWN_CALLS) this.chown(event);
@@ -437,6 +439,15 @@ class Observer {
     for (const table of this.fds.values()) {
       for (const [fd, open] of table) if (open.kind === "file" && open.path === path) table.set(fd, { kind: "file", path: dir });
     }
+  }
+
+  /** A new process starts with its parent's working directory and open files. */
+  private inherit(parent: number, child: number | undefined): void {
+    if (child === undefined || !(child > 0)) return;
+    const cwd = this.cwds.get(parent);
+    if (cwd !== undefined && !this.cwds.has(child)) this.cwds.set(child, cwd);
+    const fds = this.fds.get(parent);
+    if (fds !== undefined && !this.fds.has(child)) this.fds.set(child, new Map(fds));
   }
 
   private dup(event: SyscallEvent): void {

@@ -88,6 +88,20 @@ describe("file rules from open calls", () => {
     ).toEqual(["/dev/tty w,", "/usr/share/x/z r,"]);
   });
 
+  it("resolves relative paths without -y under the directory chdir went to, in children too", async () => {
+    expect(
+      await rules(
+        trace(
+          'chdir("/srv/repo") = 0',
+          "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 101",
+          '101 openat(AT_FDCWD, "f", O_RDONLY) = 3',
+          '101 openat(AT_FDCWD, ".git/HEAD", O_RDONLY) = 4',
+        ),
+        { recordedSymlinks: new Map() },
+      ),
+    ).toEqual(["/srv/repo/.git/HEAD r,", "/srv/repo/f r,"]);
+  });
+
   it("resolves relative paths under the -y directory of the dirfd", async () => {
     expect(await rules(trace('openat(3</srv/data>, "a/b", O_RDONLY) = 4', 'openat(AT_FDCWD</work>, "c", O_RDONLY) = 5'))).toEqual([
       "/srv/data/a/b r,",
