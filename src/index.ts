@@ -12,3 +12,4 @@ export { runCli } from "./cli/run.js";
 export type { CliIo, Command, ExitCode } from "./cli/command.js";
 export * from "./record/index.js";
 export * from "./check/index.js";
+export * from "./refine/index.js";

@@ -1,0 +1,8 @@
+/**
+ * The refine stage: a profile and a kernel audit log in, the profile with
+ * what the log shows it lacked out (seccomp today).
+ */
+export { readProfileDocument, type ProfileDocument } from "./document.js";
+export { addedLine, unchangedLine } from "./report.js";
+export { refineSeccomp, type RefinedSeccomp, type RefineSeccompOptions, type Unchanged } from "./seccomp.js";
+export { seenInLog, type SeenCall, type SeenInLog } from "./seen-calls.js";
