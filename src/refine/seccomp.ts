@@ -84,14 +84,18 @@ export async function refineSeccomp(
   const seen = await seenInLog(events);
   const added: SeenCall[] = [];
   const unchanged: Unchanged[] = [];
+  const allowed: SeenCall[] = [];
   const notes = [...seen.notes];
   for (const call of seen.calls) {
     const judgement = judge(profile, call);
     if ("why" in judgement) unchanged.push(judgement);
     else if (judgement.kind === "add") added.push(call);
-    else if (judgement.kind === "fallback") {
-      notes.push(`${call.name} (${call.arch}): left answered ENOSYS, so callers take their older fallback`);
-    }
+    else if (judgement.kind === "allowed") allowed.push(call);
+    else notes.push(`${call.name} (${call.arch}): left answered ENOSYS, so callers take their older fallback`);
+  }
+  if (allowed.length > 0) {
+    // Records of an earlier refine's log, or of another profile: nothing to add for them.
+    notes.push(`already allowed: ${allowed.map((call) => `${call.name} (${call.arch})`).join(", ")}`);
   }
   const isAdded = (rule: SeccompRule) => added.some((call) => call.arch === rule.arch && call.name === rule.name);
   const leftComplain = profile.defaultVerdict.action === "log" && !options.keepComplain;

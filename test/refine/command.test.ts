@@ -43,6 +43,11 @@ describe("profilesmith seccomp --complain", () => {
     expect(profile.syscalls.find((rule) => rule.names.includes("clone3"))).toMatchObject({ action: "SCMP_ACT_ERRNO", errnoRet: 38 });
   });
 
+  it("accepts --default-action log, which it means anyway", async () => {
+    await complainProfile("docker", "--default-action", "log");
+    expect(JSON.parse(read("p"))).toMatchObject({ defaultAction: "SCMP_ACT_LOG" });
+  });
+
   it("refuses --default-action other than log", async () => {
     const { code, err } = await run("seccomp", "--allow", "x.yaml", "--complain", "--default-action", "kill-process");
     expect(code).toBe(2);
@@ -90,6 +95,18 @@ describe("profilesmith refine", () => {
     expect((await run("refine", "config.json", "--from-audit", "dmesg.txt")).code).toBe(0);
     const config = JSON.parse(read("config.json")) as { ociVersion: string; linux: { namespaces: unknown[]; seccomp: { defaultAction: string } } };
     expect(config).toMatchObject({ ociVersion: "1.0.2", linux: { namespaces: [], seccomp: { defaultAction: "SCMP_ACT_ERRNO" } } });
+  });
+
+  it("reads the log from stdin with -", async () => {
+    await complainProfile();
+    const stdin = new PassThrough();
+    stdin.end(`${seccompRecord("uname")}\n`);
+    const stdout = new PassThrough();
+    let out = "";
+    stdout.on("data", (chunk) => (out += chunk));
+    const code = await runCli(["refine", "p", "--from-audit", "-"], { stdin, stdout, stderr: new PassThrough(), env: {}, cwd: dir });
+    expect(code).toBe(0);
+    expect(out).toContain("added uname (x86_64): 1 record, first at <stdin>:1");
   });
 
   it("filters records by comm and pid", async () => {

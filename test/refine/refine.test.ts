@@ -46,6 +46,7 @@ describe("refineSeccomp", () => {
     expect(twice.profile).toEqual(once.profile);
     expect(twice.added).toEqual([]);
     expect(twice.leftComplain).toBe(false);
+    expect(twice.notes).toEqual(["already allowed: getuid (x86_64), uname (x86_64)"]);
   });
 
   it("adds a call only for the ABI its records name", async () => {
