@@ -310,17 +310,114 @@ function parseOther(text: string, body: string): StraceLine | undefined {
   return undefined;
 }
 
+const NO_FLAGS = { injected: false, delayed: false } as const;
+const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, ...NO_FLAGS };
+const UNFINISHED_MARK = "<unfinished ...>";
+
+/** Whether the result text ends at `i`, or goes on only with a `(…)` comment (` = 0 (Timeout)`), not a flag. */
+function endsOrComment(text: string, i: number): boolean {
+  if (i === text.length) return true;
+  return (
+    text.startsWith(" (", i) &&
+    text.charCodeAt(text.length - 1) === 0x29 &&
+    !text.endsWith(" (INJECTED)") &&
+    !text.endsWith(" (DELAYED)")
+  );
+}
+
+/** The index after the digits (or `0x` and hex digits) of a return value at `i`, or `i`. */
+function skipNumber(text: string, i: number): number {
+  if (!text.startsWith("0x", i)) return skipDigits(text, i);
+  let end = i + 2;
+  for (let c = text.charCodeAt(end) | 0x20; isDigit(c) || (c >= 0x61 && c <= 0x66); c = text.charCodeAt(++end) | 0x20);
+  return end === i + 2 ? i : end;
+}
+
+/** `?`, `N`, `0xN`, `-1 ERRNO (text)`, each maybe with a comment, at `i`; undefined for any other result. */
+function commonResult(text: string, i: number): CallResult | undefined {
+  if (text.charCodeAt(i) === 0x3f) return i + 1 === text.length ? UNKNOWN_RESULT : undefined;
+  if (text.startsWith("-1 ", i)) {
+    // `-1 (errno 512)` is left to the general path.
+    const end = skipErrno(text, i + 3);
+    if (end === i + 3) return undefined;
+    return endsOrComment(text, end) ? { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, ...NO_FLAGS } : undefined;
+  }
+  const digits = text.charCodeAt(i) === 0x2d ? i + 1 : i;
+  const end = skipNumber(text, digits);
+  if (end === digits || !endsOrComment(text, end)) return undefined;
+  return { outcome: { kind: "returned", value: text.slice(i, end) }, ...NO_FLAGS };
+}
+
+/**
+ * The arguments from `from` on and the result, or the arguments of an unfinished
+ * call, in their common shapes; undefined for anything else.
+ */
+function commonRest(
+  text: string,
+  from: number,
+  pid: number | undefined,
+  name: string,
+  resumed: boolean,
+): StraceLine | undefined {
+  if (text.charCodeAt(text.length - 1) === 0x3e) {
+    if (resumed || !text.endsWith(UNFINISHED_MARK)) return undefined;
+    const end = text.length - UNFINISHED_MARK.length;
+    const args = text.slice(from, text.charCodeAt(end - 1) === 0x20 ? end - 1 : end);
+    return { kind: "unfinished", pid, nr: undefined, name, args, movedTo: undefined };
+  }
+  const close = findCloseParen(text, from);
+  if (close < 0) return undefined;
+  const equals = skipSpaces(text, close + 1);
+  const result = text.startsWith("= ", equals) ? commonResult(text, equals + 2) : undefined;
+  if (result === undefined) return undefined;
+  const args = text.slice(from, close);
+  return resumed
+    ? { kind: "resumed", pid, nr: undefined, name, args, result, movedTo: undefined }
+    : { kind: "call", pid, nr: undefined, name, args, result };
+}
+
+/**
+ * The shapes nearly every line of an `strace -f -o` trace has, read without the
+ * general path's prefix and argument scanning: `PID name(args) = N`,
+ * `PID name(args <unfinished ...>` and `PID <... name resumed>args) = N`, with
+ * no other prefix, result decoration, duration, flag, colour or CR. Undefined
+ * for any other line; a line it reads, the general path reads the same.
+ */
+export function parseCommonLine(text: string): StraceLine | undefined {
+  let i = skipDigits(text, 0);
+  let pid: number | undefined;
+  if (i > 0) {
+    if (i > 7 || text.charCodeAt(i) !== 0x20) return undefined;
+    pid = digitsValue(text, 0, i);
+    if (pid > PID_MAX_LIMIT) return undefined;
+    i = skipSpaces(text, i);
+  }
+  if (text.includes("\x1b")) return undefined;
+  const resumed = text.startsWith("<... ", i);
+  const start = resumed ? i + 5 : i;
+  let end = start;
+  while (isNameChar(text.charCodeAt(end))) end++;
+  if (end === start || isDigit(text.charCodeAt(start))) return undefined;
+  if (resumed ? !text.startsWith(" resumed>", end) : text.charCodeAt(end) !== 0x28) return undefined;
+  return commonRest(text, resumed ? end + 9 : end + 1, pid, text.slice(start, end), resumed);
+}
+
 /** The line stripped of `--color` escapes and a trailing CR. */
 function clean(text: string): string {
   const plain = text.includes("\x1b") ? text.replace(ANSI_SGR, "") : text;
   return plain.charCodeAt(plain.length - 1) === 0x0d ? plain.slice(0, -1) : plain;
 }
 
-/** Classifies one line of strace output (without its newline). Never throws. */
-export function parseLine(raw: string): StraceLine {
+/** Classifies one line of strace output (without its newline), of any shape. Never throws. */
+export function parseAnyLine(raw: string): StraceLine {
   const text = clean(raw);
   const prefix = scanPrefixes(text);
   if (prefix.body === text.length) return { kind: "ignored" };
   const line = parseBody(text, prefix.body, prefix.pid, prefix.nr);
   return line.kind === "unparsed" ? (parseOther(text, text.slice(prefix.body)) ?? line) : line;
+}
+
+/** Classifies one line of strace output (without its newline): the common shapes first, fast. Never throws. */
+export function parseLine(raw: string): StraceLine {
+  return parseCommonLine(raw) ?? parseAnyLine(raw);
 }

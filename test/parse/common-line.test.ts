@@ -1,0 +1,62 @@
+/**
+ * The fast path for the common line shapes is only a shortcut: every line it
+ * reads, the general path reads the same way.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { parseAnyLine, parseCommonLine } from "../../src/parse/line.js";
+
+const FIXTURES = "test/fixtures/strace";
+
+function traceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === "programs" ? [] : traceFiles(path);
+    return name.endsWith(".trace") || /\.\d+$/.test(name) ? [path] : [];
+  });
+}
+
+const LINES = traceFiles(FIXTURES).flatMap((path) => readFileSync(path, "utf8").split("\n"));
+
+describe("parseCommonLine", () => {
+  test("reads every recorded line it reads as the general path does", () => {
+    let read = 0;
+    for (const line of LINES) {
+      const common = parseCommonLine(line);
+      if (common === undefined) continue;
+      read++;
+      expect(common, line).toEqual(parseAnyLine(line));
+    }
+    expect(read).toBeGreaterThan(LINES.length / 4);
+  });
+
+  test("on strace-like token soup", () => {
+    const token = fc.constantFrom(
+      "(", ")", "[", "]", "{", "}", "<", ">", '"', "\\", " = ", "  = ", "= ?", "?", ", ", "/*", "*/", " <unfinished ...>",
+      "<unfinished ...>", "<... read resumed>", "<... ", " resumed>", "12 ", "12  ", "read", "_llseek", "0read", "-1 ",
+      "-1 ENOENT", " (No such file)", " (INJECTED)", " (DELAYED)", "(errno 512)", "0x", "0x1f", "7", "-", " <0.000012>",
+      "3</a>", "\r", "\x1b[1m", " ",
+    );
+    const soup = fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(""));
+    const callShaped = fc
+      .tuple(
+        fc.constantFrom("", "12 ", "12  ", "[pid 12] ", "1<x> "),
+        fc.constantFrom("read(", "<... read resumed>", "_llseek(", "x("),
+        soup,
+        fc.constantFrom(")", ") ", ")   ", ""),
+        fc.constantFrom(" = ", "= ", " ="),
+        fc.constantFrom("0", "-1", "0x1f", "0X1F", "-0x2", "?", "-1 EAGAIN", "-1 E", "12a", "", " 3"),
+        fc.constantFrom("", " (Timeout)", " (x) (INJECTED)", " (DELAYED)", " <0.1>", "\r", " (", "x"),
+      )
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(fc.oneof(soup, callShaped), (line) => {
+        const common = parseCommonLine(line);
+        if (common !== undefined) expect(common).toEqual(parseAnyLine(line));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});
