@@ -8,10 +8,11 @@ import type { DecodedKind } from "../parse/index.js";
 import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
 import { EMPTY_POLICY, mergeAllPolicies, policyArches, type Policy } from "../policy/model.js";
 import type { Arch } from "../syscalls/arch.js";
+import { isSyscall } from "../syscalls/index.js";
 import { buildSeccompProfile, type BuildOptions } from "./build.js";
 import { emitDocker, parseJson, readDocker, type DockerReadOptions } from "./docker.js";
 import { emitOci, readOci } from "./oci.js";
-import { withNativeArches, type SeccompProfile } from "./profile.js";
+import { canonicalProfile, EPERM, errnoVerdict, withNativeArches, type SeccompProfile } from "./profile.js";
 import { loadRuntimeBaseline, runtimeBaselinePath, runtimePolicy, type RuntimeName } from "./runtime.js";
 import { hostArch, type ReadProfile } from "./scmp.js";
 import { emitSpo, readSpo } from "./spo.js";
@@ -82,6 +83,23 @@ export function readSeccompProfile(text: string, file: string, options: DockerRe
   }
 }
 
+/**
+ * Under a SCMP_ACT_LOG default (complain mode) the default no longer denies, so
+ * each allowlist deny gets an EPERM rule: it stays denied while the rest is
+ * learned, and `refine` leaves it as the author's word.
+ */
+function keepDeniesUnderLog(profile: SeccompProfile, policy: Policy): SeccompProfile {
+  if (profile.defaultVerdict.action !== "log") return profile;
+  const denied = [...new Set(Object.values(policy.deny).flatMap((denies) => Object.keys(denies ?? {})))];
+  const hasRule = (arch: Arch, name: string) => profile.rules.some((rule) => rule.arch === arch && rule.name === name);
+  const denies = profile.arches.flatMap((arch) =>
+    denied
+      .filter((name) => isSyscall(arch, name) && !hasRule(arch, name))
+      .map((name) => ({ arch, name, verdict: errnoVerdict(EPERM), args: [] })),
+  );
+  return canonicalProfile({ ...profile, rules: [...profile.rules, ...denies] });
+}
+
 export async function generateSeccomp(options: GenerateSeccompOptions): Promise<GeneratedSeccomp> {
   const traced: Policy[] = [];
   for (const trace of options.traces ?? []) traced.push(await policyFromEvents(trace));
@@ -104,10 +122,12 @@ export async function generateSeccomp(options: GenerateSeccompOptions): Promise<
     parts.push(baseline.policy);
   }
 
-  const built = buildSeccompProfile(mergeAllPolicies([EMPTY_POLICY, ...parts]), { ...options, arches, runtimeFiles });
+  const policy = mergeAllPolicies([EMPTY_POLICY, ...parts]);
+  const built = buildSeccompProfile(policy, { ...options, arches, runtimeFiles });
+  const profile = keepDeniesUnderLog(built.profile, policy);
   return {
-    profile: built.profile,
-    text: formatProfile(built.profile, options.format ?? "docker", options.name),
+    profile,
+    text: formatProfile(profile, options.format ?? "docker", options.name),
     notes: [...notes, ...built.notes],
     warnings: [...warnings, ...built.warnings],
   };

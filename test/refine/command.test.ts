@@ -48,6 +48,17 @@ describe("profilesmith seccomp --complain", () => {
     expect(JSON.parse(read("p"))).toMatchObject({ defaultAction: "SCMP_ACT_LOG" });
   });
 
+  it("keeps an allowlist's denies denied (EPERM), and refine leaves them", async () => {
+    writeFileSync(file("deny.yaml"), "version: 1\nseccomp:\n  allow: [read]\n  deny: [ptrace]\n");
+    expect((await run("seccomp", "--allow", file("deny.yaml"), "--arch", "x86_64", "--runtime", "none", "--complain", "-o", "p")).code).toBe(0);
+    const profile = JSON.parse(read("p")) as { syscalls: { names: string[]; action: string; errnoRet?: number }[] };
+    expect(profile.syscalls.find((rule) => rule.names.includes("ptrace"))).toMatchObject({ action: "SCMP_ACT_ERRNO", errnoRet: 1 });
+    writeFileSync(file("dmesg.txt"), `${seccompRecord("ptrace")}\n`);
+    const refined = await run("refine", "p", "--from-audit", "dmesg.txt");
+    expect(refined.code).toBe(1);
+    expect(refined.err).toContain("ptrace (x86_64): 1 record, first at dmesg.txt:1, left unchanged: a rule of the profile refuses it (errno)");
+  });
+
   it("refuses --default-action other than log", async () => {
     const { code, err } = await run("seccomp", "--allow", "x.yaml", "--complain", "--default-action", "kill-process");
     expect(code).toBe(2);
