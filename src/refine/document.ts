@@ -4,6 +4,7 @@
  * a SeccompProfile resource's metadata) is kept as it was.
  */
 import { parse, stringify } from "yaml";
+import { InputError } from "../errors.js";
 import { parseJson } from "../seccomp/docker.js";
 import { formatProfile, readSeccompProfile, seccompFormatOf, type SeccompFormat } from "../seccomp/generate.js";
 import { ociSeccomp } from "../seccomp/oci.js";
@@ -18,6 +19,26 @@ export interface ProfileDocument {
 }
 
 type JsonObject = Record<string, unknown>;
+
+/**
+ * Docker rules selected by the container's capabilities or the host's kernel
+ * are resolved when read (no capabilities, a current kernel): writing the
+ * profile back would drop them, so such a profile is refused.
+ */
+function checkDockerRoundTrip(text: string, file: string): void {
+  const { syscalls } = parseJson(text, file) as { syscalls?: { includes?: JsonObject; excludes?: JsonObject }[] | null };
+  for (const [i, rule] of (syscalls ?? []).entries()) {
+    for (const side of ["includes", "excludes"] as const) {
+      const condition = Object.keys(rule[side] ?? {}).find((key) => key !== "arches");
+      if (condition !== undefined) {
+        throw new InputError(
+          `${file}: syscalls[${i}].${side}.${condition}: refine cannot write back rules that depend on the container's ` +
+            "capabilities or kernel; refine a profile made by profilesmith seccomp",
+        );
+      }
+    }
+  }
+}
 
 function renderOci(text: string, file: string): (profile: SeccompProfile) => string {
   const json = parseJson(text, file) as JsonObject;
@@ -41,6 +62,7 @@ export function readProfileDocument(text: string, file: string): ProfileDocument
   const format = seccompFormatOf(text, file);
   switch (format) {
     case "docker":
+      checkDockerRoundTrip(text, file);
       return { format, read, render: (profile) => formatProfile(profile, "docker") };
     case "oci":
       return { format, read, render: renderOci(text, file) };

@@ -141,6 +141,16 @@ describe("profilesmith refine", () => {
     expect(read("p")).toContain('"uname"');
   });
 
+  it("refuses a Docker profile whose rules depend on capabilities (it could not write them back)", async () => {
+    const docker = readFileSync(new URL("../seccomp/docker-default.json", import.meta.url), "utf8");
+    writeFileSync(file("default.json"), docker);
+    writeFileSync(file("dmesg.txt"), `${seccompRecord("uname")}\n`);
+    const { code, err } = await run("refine", "default.json", "--from-audit", "dmesg.txt");
+    expect(code).toBe(2);
+    expect(err).toMatch(/^profilesmith refine: default\.json: syscalls\[\d+\]\.(includes|excludes)\.\w+: refine cannot write back/);
+    expect(read("default.json")).toBe(docker);
+  });
+
   it("refuses bad usage and unreadable input with exit 2, writing nothing", async () => {
     expect((await run("refine", "p")).code).toBe(2);
     expect((await run("refine", "--from-audit", "x")).code).toBe(2);
