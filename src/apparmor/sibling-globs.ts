@@ -37,7 +37,7 @@ function deepAncestors(path: string): string[] {
   return ancestors;
 }
 
-/** Whether `component` can be written in a glob without quoting or meaning glob syntax. */
+/** A directory that can be written in a glob without quoting and without glob syntax. */
 const PLAIN_DIRECTORY = /^\/[A-Za-z0-9/._+\-@~%:=]+\/$/;
 
 /**
