@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateAppArmor } from "../../apparmor/index.js";
 import { InputError, UsageError } from "../../errors.js";
@@ -75,9 +75,12 @@ function recordedSymlinks(traces: readonly string[]): Map<string, string> | unde
   return merged;
 }
 
-function checkRoot(root: string | undefined): void {
-  if (root === undefined) return;
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
+/** `--root` as an absolute path (relative to the command's cwd); InputError unless it is a directory. */
+function rootDirectory(root: string | undefined, cwd: string): string | undefined {
+  if (root === undefined) return undefined;
+  const absolute = resolve(cwd, root);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
+  return absolute;
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -86,14 +89,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (positionals.length === 0 && (values.allow ?? []).length === 0) {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
-  checkRoot(values.root);
+  const root = rootDirectory(values.root, io.cwd);
   const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
   const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
   const generated = await generateAppArmor({
     name: values.name,
     traces: [reading.events],
     allowlists,
-    root: values.root,
+    root,
     recordedSymlinks: recordedSymlinks(positionals),
     implicitCapabilities: !values["no-implicit-caps"],
   });
