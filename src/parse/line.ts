@@ -310,8 +310,7 @@ function parseOther(text: string, body: string): StraceLine | undefined {
   return undefined;
 }
 
-const NO_FLAGS = { injected: false, delayed: false } as const;
-const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, ...NO_FLAGS };
+const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, injected: false, delayed: false };
 const UNFINISHED_MARK = "<unfinished ...>";
 
 /** Whether the result text ends at `i`, or goes on only with a `(…)` comment (` = 0 (Timeout)`), not a flag. */
@@ -340,12 +339,12 @@ function commonResult(text: string, i: number): CallResult | undefined {
     // `-1 (errno 512)` is left to the general path.
     const end = skipErrno(text, i + 3);
     if (end === i + 3) return undefined;
-    return endsOrComment(text, end) ? { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, ...NO_FLAGS } : undefined;
+    return endsOrComment(text, end) ? { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false } : undefined;
   }
   const digits = text.charCodeAt(i) === 0x2d ? i + 1 : i;
   const end = skipNumber(text, digits);
   if (end === digits || !endsOrComment(text, end)) return undefined;
-  return { outcome: { kind: "returned", value: text.slice(i, end) }, ...NO_FLAGS };
+  return { outcome: { kind: "returned", value: text.slice(i, end) }, injected: false, delayed: false };
 }
 
 /**

@@ -241,7 +241,7 @@ export class StraceParser {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         const arch = this.callArch(pid, line.name, line.nr, pos, out);
-        const call = { name: line.name, nr: line.nr, arch, args: line.args, pos, text };
+        const call = { name: line.name, nr: line.nr, arch, args: line.args, pos, text, movedFrom: undefined };
         this.suspend(pid, line.movedTo, call, out);
         return;
       }
@@ -259,7 +259,15 @@ export class StraceParser {
         this.pending.delete(pid);
         // A resumed call whose start is not in the trace (strace attached mid-call) still counts, here.
         const call = started ?? { name: line.name, nr: line.nr, arch: this.archFor(pid), args: "", pos, text };
-        const joined = { name: call.name, nr: call.nr, arch: call.arch, args: call.args + line.args, pos: call.pos, text: call.text };
+        const joined = {
+          name: call.name,
+          nr: call.nr,
+          arch: call.arch,
+          args: call.args + line.args,
+          pos: call.pos,
+          text: call.text,
+          movedFrom: undefined,
+        };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
         else out.push(this.event(pid, joined, joined.arch, joined.pos, joined.text, line.result));
         return;
@@ -332,9 +340,9 @@ export class StraceParser {
   }
 
   /** Holds an unfinished call, under the pid strace moved it to if it did (`<pid changed to N ...>`). */
-  private suspend(pid: number, movedTo: number | undefined, call: Omit<PendingCall, "movedFrom">, out: TraceEvent[]): void {
+  private suspend(pid: number, movedTo: number | undefined, call: PendingCall, out: TraceEvent[]): void {
     if (movedTo === undefined || movedTo === pid) {
-      this.pending.set(pid, moved(call, undefined));
+      this.pending.set(pid, call);
       return;
     }
     this.flush(movedTo, out);

@@ -3,8 +3,7 @@
  * as one stream of events, with a report of what could not be parsed, and a
  * refusal of inputs that are not strace logs at all.
  */
-import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
@@ -59,9 +58,27 @@ interface FileCounts {
   firstLine: number | undefined;
 }
 
+/**
+ * A file's bytes, read into one buffer over and over (straceLines copies what it
+ * keeps): no stream machinery and no new buffer per chunk.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
   if (path === "-") return options.stdin ?? process.stdin;
-  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  return fileChunks(path);
 }
 
 function readError(file: string, error: unknown): InputError {

@@ -28,7 +28,7 @@ function asBuffer(chunk: Uint8Array | string): Buffer {
  * The lines of a chunked input, numbered from 1, in batches (one per chunk):
  * per-batch rather than per-line iteration keeps large traces fast. Chunks are
  * cut at their last LF, which never falls inside a UTF-8 sequence; the bytes
- * after it wait for the next chunk.
+ * after it wait for the next chunk, copied: a reader may reuse its buffer for the next.
  */
 export async function* straceLines(
   input: AsyncIterable<Uint8Array | string>,
