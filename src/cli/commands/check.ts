@@ -1,8 +1,8 @@
 import { relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
 import { checkJson, checkProfiles, profileDiff, type CheckedProfile } from "../../check/check.js";
 import { MANIFEST_NAME } from "../../check/manifest.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 
@@ -45,16 +45,10 @@ Exit codes: 0 every profile is fresh (or was rewritten with --write), 1 a profil
 is stale or missing (diffs on stdout), 2 usage error or a bad manifest or input.
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { write: { type: "boolean" }, json: { type: "boolean" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = { write: { type: "boolean" }, json: { type: "boolean" } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (positionals.length > 1) throw new UsageError("give at most one directory (see --help)");
   const shown = (path: string) => relative(io.cwd, path) || ".";
   const checked = await checkProfiles(resolve(io.cwd, positionals[0] ?? "."));

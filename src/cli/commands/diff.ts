@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
 import { diffJson, diffSeccomp, diffText } from "../../diff/index.js";
 import { readSeccompProfileFile } from "../../verify/index.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 
 const HELP = `Usage: profilesmith diff A B [OPTIONS]
@@ -24,16 +24,10 @@ Examples:
 Exit codes: 0 the profiles answer every call alike, 1 they differ, 2 usage or input error.
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { json: { type: "boolean" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = { json: { type: "boolean" } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   const [fileA, fileB, ...extra] = positionals;
   if (fileA === undefined || fileB === undefined || extra.length > 0) {
     throw new UsageError("give exactly two profiles to compare, A and B (see --help)");

@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
 import { lintJson, lintSeccomp, lintText, writtenRules } from "../../lint/index.js";
 import { readSeccompProfileFile } from "../../verify/index.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 
 const HELP = `Usage: profilesmith lint FILE [OPTIONS]
@@ -30,16 +30,10 @@ Examples:
 Exit codes: 0 no findings, 1 findings, 2 usage or input error.
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { json: { type: "boolean" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = { json: { type: "boolean" } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError("give exactly one profile FILE (see --help)");
   const profileFile = await readSeccompProfileFile(file, io.cwd);

@@ -1,11 +1,11 @@
 import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { AuditEvent } from "../../events/types.js";
 import { InputError, UsageError } from "../../errors.js";
 import { parseAudit, type AuditFilter } from "../../parse/audit/index.js";
 import { addedLine, readProfileDocument, refineSeccomp, unchangedLine } from "../../refine/index.js";
 import { readText } from "../../verify/profile-file.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 
@@ -48,25 +48,14 @@ were left unchanged (each named on stderr; the rest is written), 2 usage or inpu
 error (nothing is written).
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        "from-audit": { type: "string" },
-        output: { type: "string", short: "o" },
-        comm: { type: "string", multiple: true },
-        exe: { type: "string", multiple: true },
-        pid: { type: "string", multiple: true },
-        "keep-complain": { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = {
+  "from-audit": { type: "string" },
+  output: { type: "string", short: "o" },
+  comm: { type: "string", multiple: true },
+  exe: { type: "string", multiple: true },
+  pid: { type: "string", multiple: true },
+  "keep-complain": { type: "boolean" },
+} as const;
 
 function parsePids(values: readonly string[] | undefined): number[] | undefined {
   return values?.map((value) => {
@@ -87,7 +76,7 @@ async function* auditEvents(path: string, filter: AuditFilter, io: CliIo): Async
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   const [profilePath, ...extra] = positionals;
   if (profilePath === undefined || extra.length > 0) throw new UsageError("give one PROFILE (see --help)");
   if (profilePath === "-") throw new UsageError("PROFILE must be a file (it is refined in place unless -o)");

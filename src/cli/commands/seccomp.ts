@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
 import { readTraces, unparsedWarning } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
@@ -12,6 +11,7 @@ import {
   type SeccompFormat,
 } from "../../seccomp/index.js";
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
@@ -74,33 +74,22 @@ function parseArches(values: readonly string[] | undefined): Arch[] | undefined 
   });
 }
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: "string", short: "o" },
-        allow: { type: "string", multiple: true },
-        arch: { type: "string", multiple: true },
-        runtime: { type: "string" },
-        format: { type: "string" },
-        name: { type: "string" },
-        "default-action": { type: "string" },
-        complain: { type: "boolean" },
-        "no-args": { type: "boolean" },
-        "no-vdso": { type: "boolean" },
-        strict: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  allow: { type: "string", multiple: true },
+  arch: { type: "string", multiple: true },
+  runtime: { type: "string" },
+  format: { type: "string" },
+  name: { type: "string" },
+  "default-action": { type: "string" },
+  complain: { type: "boolean" },
+  "no-args": { type: "boolean" },
+  "no-vdso": { type: "boolean" },
+  strict: { type: "boolean" },
+} as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   const format = oneOf<SeccompFormat>("format", values.format, SECCOMP_FORMATS) ?? "docker";
   if (values.name !== undefined && format !== "spo") throw new UsageError("--name only applies to --format spo");
   const defaultAction = oneOf<DefaultAction>("default-action", values["default-action"], DEFAULT_ACTIONS);

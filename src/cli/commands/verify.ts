@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../../errors.js";
 import { readTraces, unparsedWarning } from "../../parse/index.js";
 import { readSeccompProfileFile, verificationJson, verificationText, verifySeccomp } from "../../verify/index.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 
 const HELP = `Usage: profilesmith verify --seccomp FILE TRACE... [OPTIONS]
@@ -30,25 +30,14 @@ Examples:
 Exit codes: 0 every traced call would run, 1 some would be refused, 2 usage or input error.
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        seccomp: { type: "string" },
-        json: { type: "boolean" },
-        strict: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = {
+  seccomp: { type: "string" },
+  json: { type: "boolean" },
+  strict: { type: "boolean" },
+} as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.seccomp === undefined) throw new UsageError("give the profile to check with --seccomp FILE (see --help)");
   if (positionals.length === 0) throw new UsageError("give at least one trace (or - for stdin) (see --help)");
   const profileFile = await readSeccompProfileFile(values.seccomp, io.cwd);
