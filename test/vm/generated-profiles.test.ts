@@ -71,6 +71,11 @@ const WORKLOADS: readonly Workload[] = [
     triesImplicitCapabilities: ["dac_override"],
   },
   {
+    name: "ps-sqlite",
+    command: "/bin/sh -c 'mkdir -p /var/tmp/db && sqlite3 /var/tmp/db/a.db \"create table t(x); insert into t values(1); select count(*) from t;\"; rm -rf /var/tmp/db'",
+    probe: shellProbe,
+  },
+  {
     name: "ps-metadata",
     command: "/bin/sh -c 'ls -lan /etc/shadow /etc/passwd; readlink /etc/mtab; stat -c %s:%a /etc/shadow; test -r /etc/shadow && echo readable'",
     probe: shellProbe,
