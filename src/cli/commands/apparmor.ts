@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { generateAppArmor } from "../../apparmor/index.js";
 import { InputError, UsageError } from "../../errors.js";
 import { readTraces, unparsedWarning } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
 import { parseSymlinks } from "../../record/symlinks.js";
+import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 
@@ -37,26 +37,15 @@ Examples:
 Exit codes: 0 success, 2 usage or input error (nothing is written).
 `;
 
-function parseCommandLine(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        name: { type: "string" },
-        output: { type: "string", short: "o" },
-        allow: { type: "string", multiple: true },
-        root: { type: "string" },
-        "no-implicit-caps": { type: "boolean" },
-        explain: { type: "boolean" },
-        strict: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const OPTIONS = {
+  name: { type: "string" },
+  output: { type: "string", short: "o" },
+  allow: { type: "string", multiple: true },
+  root: { type: "string" },
+  "no-implicit-caps": { type: "boolean" },
+  explain: { type: "boolean" },
+  strict: { type: "boolean" },
+} as const;
 
 const SYMLINKS_FILE = "symlinks.json";
 
@@ -84,7 +73,7 @@ function rootDirectory(root: string | undefined, cwd: string): string | undefine
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.name === undefined) throw new UsageError("--name NAME is required (see --help)");
   if (positionals.length === 0 && (values.allow ?? []).length === 0) {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
