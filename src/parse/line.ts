@@ -339,7 +339,8 @@ function commonResult(text: string, i: number): CallResult | undefined {
     // `-1 (errno 512)` is left to the general path.
     const end = skipErrno(text, i + 3);
     if (end === i + 3) return undefined;
-    return endsOrComment(text, end) ? { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false } : undefined;
+    if (!endsOrComment(text, end)) return undefined;
+    return { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false };
   }
   const digits = text.charCodeAt(i) === 0x2d ? i + 1 : i;
   const end = skipNumber(text, digits);
@@ -377,7 +378,7 @@ function commonRest(
 
 /**
  * The shapes nearly every line of an `strace -f -o` trace has, read without the
- * general path's prefix and argument scanning: `PID name(args) = N`,
+ * general path's prefix regexes and result parsing: `PID name(args) = N`,
  * `PID name(args <unfinished ...>` and `PID <... name resumed>args) = N`, with
  * no other prefix, result decoration, duration, flag, colour or CR. Undefined
  * for any other line; a line it reads, the general path reads the same.
