@@ -1,17 +1,7 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/index.js";
+import { runIn } from "./support/cli.js";
 
-async function run(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: process.cwd() });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runIn(process.cwd(), argv, {});
 
 describe("the command line", () => {
   it("prints usage with --help and exits 0", async () => {

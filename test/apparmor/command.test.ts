@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run.js";
+import { runIn } from "../support/cli.js";
 
 const TRACE = `100 execve("/bin/app", ["app"], 0x7ffd /* 3 vars */) = 0
 100 geteuid() = 0
@@ -14,18 +13,7 @@ const TRACE = `100 execve("/bin/app", ["app"], 0x7ffd /* 3 vars */) = 0
 100 +++ exited with 0 +++
 `;
 
-async function run(argv: string[], stdinText = "") {
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin, stdout, stderr, env: {}, cwd: process.cwd() });
-  return { code, out, err };
-}
+const run = (argv: string[], stdinText = "") => runIn(process.cwd(), argv, {}, stdinText);
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "profilesmith-apparmor-"));

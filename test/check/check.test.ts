@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runIn } from "./run-cli.js";
+import { runIn } from "../support/cli.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 const EXAMPLE = join(REPO, "profiles", "examples", "shell-pipeline");

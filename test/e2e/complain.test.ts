@@ -13,15 +13,14 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runCli } from "../../src/index.js";
 import { requireTools } from "../support/tools.js";
 import type { OciSeccomp } from "./support/bundle.js";
 import { compileC } from "./support/compile.js";
 import { runContainer, type ContainerResult } from "./support/container.js";
 import { scratchDir } from "./support/scratch-dir.js";
+import { runIn } from "../support/cli.js";
 
 const FLAGS = ["-static", "-nostdlib", "-fno-stack-protector"];
 const SYSCALL = `
@@ -64,16 +63,7 @@ const ATTEMPTS = 3;
 
 const missing = requireTools("complain-mode end-to-end test", "runc", "dmesg", "gcc");
 
-async function cli(cwd: string, ...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr, env: {}, cwd });
-  return { code, out, err };
-}
+const cli = (cwd: string, ...argv: string[]) => runIn(cwd, argv, {});
 
 describe.skipIf(missing.length).sequential("complain mode with runc and the kernel's own log", () => {
   let dir: string;

@@ -10,7 +10,7 @@ import { parseSymlinks } from "../../src/record/symlinks.js";
 import { readSeccompProfile } from "../../src/seccomp/generate.js";
 import { evaluate } from "../../src/seccomp/evaluate.js";
 import { requireTools } from "../support/tools.js";
-import { runIn, testIo } from "../check/run-cli.js";
+import { runIn, testIo } from "../support/cli.js";
 
 const missing = requireTools("profilesmith record", "strace", "python3");
 

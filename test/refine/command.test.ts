@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../../src/index.js";
 import { seccompRecord } from "./log.js";
+import { runIn } from "../support/cli.js";
 
 let dir: string;
 beforeEach(() => {
@@ -13,16 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: dir });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runIn(dir, argv, {});
 
 const file = (name: string) => join(dir, name);
 const read = (name: string) => readFileSync(file(name), "utf8");

@@ -1,22 +1,10 @@
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
-import { runCli } from "../../src/cli/run.js";
+import { runIn } from "../support/cli.js";
 
 /** Runs the CLI in-process, collecting stdout and stderr. */
-export async function run(argv: readonly string[], stdinText = "") {
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin, stdout, stderr, env: {}, cwd: process.cwd() });
-  return { code, out, err };
-}
+export const run = (argv: readonly string[], stdinText = "") => runIn(process.cwd(), argv, {}, stdinText);
 
 /** A fresh directory holding `files`. */
 export function workdir(files: Record<string, string>): string {
