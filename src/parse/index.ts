@@ -6,6 +6,7 @@
  * - readTraces: the CLI's inputs (files, `-ff` folders, `-` for stdin) as one
  *   stream, with a report, refusing inputs that are not strace logs.
  * - decodeArgs: the decoded arguments of one call, for callers holding raw args.
+ * - parseAuditText / parseAudit / looksLikeAuditLog: kernel audit logs (audit/).
  */
 export { parseStrace, parseStraceBatches, parseStraceText } from "./stream.js";
 export { pidFromFfName, type StraceParseOptions } from "./parser.js";
@@ -19,3 +20,11 @@ export {
   type TraceReport,
   type UnparsedPlace,
 } from "./read-traces.js";
+export {
+  looksLikeAuditLog,
+  parseAudit,
+  parseAuditBatches,
+  parseAuditText,
+  type AuditFilter,
+  type AuditParseOptions,
+} from "./audit/index.js";
