@@ -19,6 +19,15 @@ export interface ReadTracesOptions {
   readonly stdin?: AsyncIterable<Uint8Array | string>;
   readonly native?: NativeArch;
   readonly decode?: ReadonlySet<DecodedKind>;
+  /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
+  readonly progress?: ReadProgress;
+}
+
+export interface ReadProgress {
+  /** `totalBytes`: the inputs' sizes summed, undefined when one is unknown (stdin, a pipe). */
+  update(bytesRead: number, totalBytes: number | undefined): void;
+  /** Reading ended: all read, or stopped by an error. */
+  end(): void;
 }
 
 export interface UnparsedPlace {
@@ -79,6 +88,28 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array, void, undef
 function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
   if (path === "-") return options.stdin ?? process.stdin;
   return fileChunks(path);
+}
+
+/** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
+async function totalBytes(paths: readonly string[]): Promise<number | undefined> {
+  try {
+    const files = (await Promise.all(paths.map(inputFiles))).flat();
+    const infos = await Promise.all(files.map((file) => (file === "-" ? undefined : stat(file))));
+    return infos.every((info) => info?.isFile() === true) ? infos.reduce((sum, info) => sum + (info?.size ?? 0), 0) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `input`, its chunks' sizes told to `onBytes` as they pass. */
+async function* counted(
+  input: AsyncIterable<Uint8Array | string>,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<Uint8Array | string, void, undefined> {
+  for await (const chunk of input) {
+    onBytes(typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
+    yield chunk;
+  }
 }
 
 function readError(file: string, error: unknown): InputError {
@@ -145,6 +176,9 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   let syscalls = 0;
   let unparsed = 0;
   const firstUnparsed: UnparsedPlace[] = [];
+  const { progress } = options;
+  let bytesRead = 0;
+  let total: number | undefined;
 
   function count(events: readonly TraceEvent[], counts: FileCounts): void {
     for (const event of events) {
@@ -168,7 +202,9 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       decode: options.decode,
     });
     let lineNo = 0;
-    for await (const batch of checkedLines(file, readInput(path, options), counts)) {
+    const input = readInput(path, options);
+    const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
+    for await (const batch of checkedLines(file, tracked, counts)) {
       const out: TraceEvent[] = [];
       for (const line of batch) parser.line(line, ++lineNo, out);
       count(out, counts);
@@ -190,8 +226,13 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   }
 
   async function* batches(): AsyncGenerator<readonly TraceEvent[], void, undefined> {
-    for (const path of paths) {
-      for (const file of await inputFiles(path)) yield* readOne(file);
+    if (progress !== undefined) total = await totalBytes(paths);
+    try {
+      for (const path of paths) {
+        for (const file of await inputFiles(path)) yield* readOne(file);
+      }
+    } finally {
+      progress?.end();
     }
   }
 
