@@ -35,6 +35,8 @@ export interface AppArmorOptions {
   readonly recordedSymlinks?: ReadonlyMap<string, string>;
   /** Grant dac_override, dac_read_search, fowner and fsetid when the workload runs as root (default true). */
   readonly implicitCapabilities?: boolean;
+  /** Complain mode (`flags=(complain)`): what the profile lacks is logged as ALLOWED, not denied; `refine` learns from it. */
+  readonly complain?: boolean;
 }
 
 export interface GeneratedAppArmor {
@@ -254,7 +256,7 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
     ...fileRules(observed, explanation),
     ...(options.allowlists ?? []).flatMap(allowlistRules),
   ];
-  const result = profile(options.name, CONTAINER_FLAGS, rules);
+  const result = profile(options.name, options.complain ? [...CONTAINER_FLAGS, "complain"] : CONTAINER_FLAGS, rules);
   return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnits) };
 }
 

@@ -25,6 +25,8 @@ Options:
                            symlinks and scripts' #! lines are read there, never outside DIR
       --no-implicit-caps   do not grant dac_override, dac_read_search, fowner, fsetid to a
                            workload that runs as root
+      --complain           complain mode (flags=(complain)): accesses the profile lacks are
+                           logged (apparmor="ALLOWED"), not denied; see profilesmith refine
       --explain            list, on stderr, the observed paths each glob rule covers
       --strict             fail on trace lines that cannot be parsed (default: warn)
   -h, --help               show this help
@@ -32,6 +34,7 @@ Options:
 Examples:
   strace -f -yy -o app.strace ./app && profilesmith apparmor app.strace --name app --root / -o app.apparmor
   sudo apparmor_parser -r app.apparmor && docker run --security-opt apparmor=app IMAGE
+  profilesmith apparmor app.strace --name app --complain -o app.apparmor   # then: profilesmith refine app.apparmor --from-audit LOG
   profilesmith apparmor trace.* --name web --allow extra.yaml --root rootfs/ --explain
 
 Exit codes: 0 success, 2 usage or input error (nothing is written).
@@ -43,6 +46,7 @@ const OPTIONS = {
   allow: { type: "string", multiple: true },
   root: { type: "string" },
   "no-implicit-caps": { type: "boolean" },
+  complain: { type: "boolean" },
   explain: { type: "boolean" },
   strict: { type: "boolean" },
 } as const;
@@ -88,6 +92,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     root,
     recordedSymlinks: recordedSymlinks(positionals),
     implicitCapabilities: !values["no-implicit-caps"],
+    complain: values.complain ?? false,
   });
   const unparsed = unparsedWarning(reading.report());
   if (unparsed !== undefined) io.stderr.write(`profilesmith apparmor: ${unparsed}\n`);
