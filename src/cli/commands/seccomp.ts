@@ -14,6 +14,7 @@ import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
+import { terminalProgress } from "../progress.js";
 import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
 
 const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
@@ -109,7 +110,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, decode: SECCOMP_DECODED_KINDS });
+  const reading = readTraces(positionals, {
+    strict: values.strict ?? false,
+    stdin: io.stdin,
+    decode: SECCOMP_DECODED_KINDS,
+    progress: terminalProgress(io.stderr),
+  });
   const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
   const unparsed = unparsedWarning(reading.report());
   if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${unparsed}\n`);

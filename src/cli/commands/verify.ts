@@ -3,6 +3,7 @@ import { readTraces, unparsedWarning } from "../../parse/index.js";
 import { readSeccompProfileFile, verificationJson, verificationText, verifySeccomp } from "../../verify/index.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
+import { terminalProgress } from "../progress.js";
 
 const HELP = `Usage: profilesmith verify --seccomp FILE TRACE... [OPTIONS]
 
@@ -41,7 +42,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (values.seccomp === undefined) throw new UsageError("give the profile to check with --seccomp FILE (see --help)");
   if (positionals.length === 0) throw new UsageError("give at least one trace (or - for stdin) (see --help)");
   const profileFile = await readSeccompProfileFile(values.seccomp, io.cwd);
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
+  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
   const result = await verifySeccomp(profileFile.profile, reading.events);
   for (const warning of profileFile.warnings) io.stderr.write(`profilesmith verify: warning: ${warning}\n`);
   const unparsed = unparsedWarning(reading.report());
