@@ -11,3 +11,5 @@ export type { MatchOptions, Request } from "./match.js";
 export { generateAppArmor } from "./generate.js";
 export type { AppArmorOptions, GeneratedAppArmor } from "./generate.js";
 export { SIBLING_GLOB_MIN_DEPTH, SIBLING_GLOB_MIN_PATHS, SIBLING_GLOB_ROOTS } from "./sibling-globs.js";
+export { readAppArmorDocument, readAppArmorProfile, UNMODELLED_RULE_KINDS } from "./read.js";
+export type { AppArmorDocument, UnmodelledRule } from "./read.js";
