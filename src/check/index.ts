@@ -1,6 +1,7 @@
 export { checkJson, checkProfiles, findManifests, profileDiff, type CheckedProfile, type ProfileStatus } from "./check.js";
 export { unifiedDiff } from "./diff.js";
 export {
+  ApparmorEntrySchema,
   loadManifest,
   MANIFEST_NAME,
   ManifestSchema,
@@ -8,6 +9,7 @@ export {
   ProfileEntrySchema,
   renderManifest,
   SeccompEntrySchema,
+  type ApparmorEntry,
   type Manifest,
   type ManifestContent,
   type ManifestInput,

@@ -3,19 +3,24 @@
  * directory's profiles come from, and the options each profile was generated
  * with, so `profilesmith check` can regenerate them anywhere. Paths are
  * relative to the manifest's directory. Each profile names its generator with
- * `kind`; the AppArmor generator joins as another kind.
+ * `kind`: `seccomp` or `apparmor`.
  */
 import { isAbsolute, normalize } from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { DEFAULT_ACTIONS, RUNTIMES, SECCOMP_FORMATS } from "../seccomp/index.js";
 import { ARCHES } from "../syscalls/arch.js";
-import { parseValidatedYaml, readUserFile } from "../validated-yaml.js";
+import type { SourcePos } from "../events/types.js";
+import { parseValidatedYaml, readUserFile, type FieldPath } from "../validated-yaml.js";
 
 /** The file name `profilesmith check` looks for. */
 export const MANIFEST_NAME = "profilesmith.yaml";
 
-/** A workload's name: what a Kubernetes resource name or an AppArmor profile name may be. */
+/**
+ * A workload's name: what a Kubernetes resource name may be, and so also an
+ * AppArmor profile name (letters, digits, `_ . -`), which the AppArmor profile
+ * takes as its own.
+ */
 export const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 const InputPath = z.string().min(1, "a path cannot be empty");
@@ -39,7 +44,19 @@ export const SeccompEntrySchema = z.strictObject({
 });
 export type SeccompEntry = z.infer<typeof SeccompEntrySchema>;
 
-export const ProfileEntrySchema = z.discriminatedUnion("kind", [SeccompEntrySchema]);
+export const ApparmorEntrySchema = z.strictObject({
+  kind: z.literal("apparmor"),
+  output: OutputPath,
+  /** Grant dac_override, dac_read_search, fowner, fsetid to a workload that runs as root (false: --no-implicit-caps). */
+  implicitCapabilities: z.boolean().default(true),
+  /** `symlinks.json` files (as `record` writes them) that resolve the traces' paths, merged; later files win. */
+  symlinks: z.array(InputPath).default([]),
+  /** The filesystem the traces were taken on, committed beside the manifest (an unpacked image): like --root. */
+  root: InputPath.optional(),
+});
+export type ApparmorEntry = z.infer<typeof ApparmorEntrySchema>;
+
+export const ProfileEntrySchema = z.discriminatedUnion("kind", [SeccompEntrySchema, ApparmorEntrySchema]);
 export type ProfileEntry = z.infer<typeof ProfileEntrySchema>;
 
 export const ManifestSchema = z
@@ -55,7 +72,8 @@ export const ManifestSchema = z
     if (manifest.traces.length === 0 && manifest.allowlists.length === 0) {
       context.addIssue({ code: "custom", path: ["traces"], message: "give at least one trace or allowlist" });
     }
-    const inputs = new Set([...manifest.traces, ...manifest.allowlists].map((path) => normalize(path)));
+    const symlinks = manifest.profiles.flatMap((profile) => (profile.kind === "apparmor" ? profile.symlinks : []));
+    const inputs = new Set([...manifest.traces, ...manifest.allowlists, ...symlinks].map((path) => normalize(path)));
     const outputs = new Set<string>();
     manifest.profiles.forEach((profile, index) => {
       const output = normalize(profile.output);
@@ -73,6 +91,8 @@ export interface Manifest {
   /** The manifest's path as found. */
   readonly file: string;
   readonly content: ManifestContent;
+  /** Where the field at `path` is in the manifest, for errors about what it names. */
+  readonly posOf: (path: FieldPath) => SourcePos;
 }
 
 /**
@@ -81,8 +101,8 @@ export interface Manifest {
  * (`profilesmith.yaml:6: profiles[0].format: Invalid option: …`).
  */
 export function parseManifest(text: string, file: string): Manifest {
-  const { data } = parseValidatedYaml(text, file, ManifestSchema, "a manifest is a mapping with `version: 1`");
-  return { file, content: data };
+  const { data, posOf } = parseValidatedYaml(text, file, ManifestSchema, "a manifest is a mapping with `version: 1`");
+  return { file, content: data, posOf };
 }
 
 export async function loadManifest(path: string): Promise<Manifest> {

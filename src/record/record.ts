@@ -8,7 +8,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join, normalize, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { readTraces } from "../parse/index.js";
-import { loadManifest, MANIFEST_NAME, ManifestSchema, renderManifest, type Manifest, type ManifestInput } from "../check/manifest.js";
+import { loadManifest, MANIFEST_NAME, parseManifest, renderManifest, type Manifest, type ManifestInput } from "../check/manifest.js";
 import { regenerateManifest } from "../check/regenerate.js";
 import type { CliIo } from "../cli/command.js";
 import { writeOutput } from "../cli/output.js";
@@ -21,6 +21,7 @@ export const RECORD_FILES = {
   trace: "trace.strace",
   symlinks: "symlinks.json",
   seccomp: "seccomp.json",
+  apparmor: "apparmor.profile",
 } as const;
 
 export interface RecordOptions {
@@ -54,13 +55,20 @@ async function scanTrace(file: string): Promise<{ started: boolean; paths: Set<s
   return { started, paths };
 }
 
-/** The manifest `record` writes: its trace, and a Docker-format seccomp profile with runc's baseline. */
+/**
+ * The manifest `record` writes: its trace, a Docker-format seccomp profile with
+ * runc's baseline, and an AppArmor profile named `name` whose paths resolve
+ * through the recorded symlinks.
+ */
 export function recordManifest(name: string): ManifestInput {
   return {
     version: 1,
     name,
     traces: [RECORD_FILES.trace],
-    profiles: [{ kind: "seccomp", output: RECORD_FILES.seccomp, format: "docker", runtime: "runc" }],
+    profiles: [
+      { kind: "seccomp", output: RECORD_FILES.seccomp, format: "docker", runtime: "runc" },
+      { kind: "apparmor", output: RECORD_FILES.apparmor, symlinks: [RECORD_FILES.symlinks], implicitCapabilities: true },
+    ],
   };
 }
 
@@ -110,12 +118,14 @@ export async function record(options: RecordOptions, io: CliIo): Promise<RecordR
       throw new InputError(`${options.command}: did not start (strace says why above); nothing was written`);
     }
     await rename(partialTrace, file(RECORD_FILES.trace));
-
-    const manifest = kept ?? { file: file(RECORD_FILES.manifest), content: ManifestSchema.parse(recordManifest(options.name)) };
-    const profiles = await regenerateManifest(manifest);
+    // Before the profiles: the AppArmor generator reads the links back from the file, as `check` does.
     await writeOutput(renderSymlinks(collectSymlinks(paths, readLinkHere)), file(RECORD_FILES.symlinks), io);
+
+    const manifestText = renderManifest(recordManifest(options.name));
+    const manifest = kept ?? parseManifest(manifestText, file(RECORD_FILES.manifest));
+    const profiles = await regenerateManifest(manifest);
     for (const profile of profiles) await writeOutput(profile.text, profile.path, io);
-    if (kept === undefined) await writeOutput(renderManifest(recordManifest(options.name)), manifest.file, io);
+    if (kept === undefined) await writeOutput(manifestText, manifest.file, io);
     return {
       status,
       files: [

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ describe("profilesmith check", () => {
   it("passes a fresh directory, and finds manifests in subdirectories", async () => {
     const dir = workdir();
     const { code, err } = await runIn(dir, ["check"]);
-    expect(err).toContain("1 profile(s) in 1 manifest(s): all fresh");
+    expect(err).toContain("2 profile(s) in 1 manifest(s): all fresh");
     expect(code).toBe(0);
   });
 
@@ -63,19 +63,74 @@ describe("profilesmith check", () => {
     expect((await runIn(dir, ["check", "app"])).code).toBe(0);
   });
 
+  it("fails on a stale AppArmor profile with a diff, and --write makes it fresh", async () => {
+    const dir = workdir();
+    const profile = join(dir, "app", "apparmor.profile");
+    const fresh = readFileSync(profile, "utf8");
+    writeFileSync(profile, fresh.replace("  /usr/bin/tr ix,\n", ""));
+    const stale = await runIn(dir, ["check"]);
+    expect(stale.code).toBe(1);
+    expect(stale.out).toContain("--- app/apparmor.profile (committed)\n+++ app/apparmor.profile (regenerated)\n@@");
+    expect(stale.out).toMatch(/^\+ {2}\/usr\/bin\/tr ix,$/m);
+    expect(stale.err).toContain("app/apparmor.profile is stale");
+    expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+    expect(readFileSync(profile, "utf8")).toBe(fresh);
+  });
+
+  it("regenerates the AppArmor profile from the manifest's options: implicitCapabilities, symlinks, root", async () => {
+    const dir = workdir();
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    const original = readFileSync(manifest, "utf8");
+    writeFileSync(manifest, original.replace("implicitCapabilities: true", "implicitCapabilities: false"));
+    expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+    expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).not.toContain("capability dac_override,");
+
+    // Without the recorded links, /usr/bin/sh is not known to be dash: the exec rule names the link, with a warning.
+    writeFileSync(manifest, original.replace(/ {4}symlinks:\n {6}- symlinks.json\n/, ""));
+    const unresolved = await runIn(dir, ["check", "--write"]);
+    expect(unresolved.err).toMatch(/app\/apparmor.profile: warning: \d+ path\(s\) not resolved through symlinks.*trace\.strace:\d+/);
+    expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toContain("/usr/bin/sh ix,");
+
+    // A root beside the manifest answers in their place.
+    mkdirSync(join(dir, "app", "rootfs", "usr", "bin"), { recursive: true });
+    symlinkSync("busybox", join(dir, "app", "rootfs", "usr", "bin", "sh"));
+    writeFileSync(manifest, `${original.replace(/ {4}symlinks:\n {6}- symlinks.json\n/, "")}    root: rootfs\n`);
+    expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+    expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toContain("/usr/bin/busybox ix,");
+  });
+
+  it("exits 2 naming the manifest's line for an AppArmor root that is not a directory, or a missing symlinks file", async () => {
+    const dir = workdir();
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    const original = readFileSync(manifest, "utf8");
+    writeFileSync(manifest, `${original}    root: nowhere\n`);
+    const line = original.split("\n").length;
+    const noRoot = await runIn(dir, ["check", "--write"]);
+    expect(noRoot).toMatchObject({ code: 2, out: "" });
+    expect(noRoot.err).toMatch(new RegExp(`app/profilesmith\\.yaml:${line}: profiles\\[1\\]\\.root: nowhere is not a directory\n$`));
+
+    writeFileSync(manifest, original.replace("- symlinks.json", "- gone.json"));
+    const noLinks = await runIn(dir, ["check"]);
+    expect(noLinks.code).toBe(2);
+    expect(noLinks.err).toContain("gone.json: cannot read symlinks (ENOENT)");
+  });
+
   it("prints each profile's status as JSON with --json", async () => {
     const dir = workdir();
     const fresh = await runIn(dir, ["check", "--json"]);
     expect(fresh.code).toBe(0);
     expect(JSON.parse(fresh.out)).toEqual({
       fresh: true,
-      profiles: [{ manifest: "app/profilesmith.yaml", kind: "seccomp", path: "app/seccomp.json", status: "fresh", warnings: [] }],
+      profiles: [
+        { manifest: "app/profilesmith.yaml", kind: "seccomp", path: "app/seccomp.json", status: "fresh", warnings: [] },
+        { manifest: "app/profilesmith.yaml", kind: "apparmor", path: "app/apparmor.profile", status: "fresh", warnings: [] },
+      ],
     });
     writeFileSync(join(dir, "app", "seccomp.json"), "{}\n");
     const stale = await runIn(dir, ["check", "--json"]);
     expect(stale.code).toBe(1);
     const report = JSON.parse(stale.out);
-    expect(report).toMatchObject({ fresh: false, profiles: [{ status: "stale", written: false }] });
+    expect(report).toMatchObject({ fresh: false, profiles: [{ status: "stale", written: false }, { status: "fresh" }] });
     expect(report.profiles[0].diff).toMatch(/^--- app\/seccomp.json \(committed\)\n/);
   });
 

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseManifest, renderManifest } from "../../src/check/manifest.js";
+import { generateAppArmor } from "../../src/apparmor/index.js";
+import { parseManifest, renderManifest, WORKLOAD_NAME } from "../../src/check/manifest.js";
 import { recordManifest } from "../../src/record/record.js";
 
 const VALID = `version: 1
@@ -8,6 +10,10 @@ traces: [trace.strace]
 profiles:
   - kind: seccomp
     output: seccomp.json
+`;
+
+const APPARMOR = `${VALID}  - kind: apparmor
+    output: apparmor.profile
 `;
 
 function errorOf(text: string): string {
@@ -34,6 +40,21 @@ describe("manifests", () => {
     });
   });
 
+  it("fill in the AppArmor generator's defaults", () => {
+    const { content } = parseManifest(APPARMOR, "m.yaml");
+    expect(content.profiles[1]).toEqual({ kind: "apparmor", output: "apparmor.profile", implicitCapabilities: true, symlinks: [] });
+  });
+
+  it("accept only names the AppArmor profile can take as its own", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(WORKLOAD_NAME), async (name) => {
+        const generated = await generateAppArmor({ name });
+        expect(generated.profile.name).toBe(name);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("read back what record writes", () => {
     const text = renderManifest(recordManifest("node"));
     expect(text).toMatch(/^# profilesmith manifest/);
@@ -52,6 +73,14 @@ describe("manifests", () => {
     ["no profiles", VALID.replace(/profiles:[^]*/, "profiles: []\n"), "m.yaml:4: profiles: list at least one profile"],
     ["an output outside", VALID.replace("output: seccomp.json", "output: ../x.json"), "m.yaml:6: profiles[0].output: an output stays inside"],
     ["an output over an input", VALID.replace("output: seccomp.json", "output: ./trace.strace"), "m.yaml:6: profiles[0].output:"],
+    ["an unknown AppArmor option", `${APPARMOR}    complain: true\n`, "m.yaml:9: profiles[1].complain: unknown field"],
+    ["a seccomp option on AppArmor", `${APPARMOR}    format: docker\n`, "m.yaml:9: profiles[1].format: unknown field"],
+    ["implicitCapabilities not a boolean", `${APPARMOR}    implicitCapabilities: maybe\n`, "m.yaml:9: profiles[1].implicitCapabilities:"],
+    ["symlinks not a list", `${APPARMOR}    symlinks: symlinks.json\n`, "m.yaml:9: profiles[1].symlinks:"],
+    ["an empty root", `${APPARMOR}    root: ""\n`, "m.yaml:9: profiles[1].root: a path cannot be empty"],
+    ["an AppArmor output outside", APPARMOR.replace("output: apparmor.profile", "output: /etc/apparmor.d/web"), "m.yaml:8: profiles[1].output: an output stays inside"],
+    ["an AppArmor output over the seccomp one", APPARMOR.replace("output: apparmor.profile", "output: seccomp.json"), "m.yaml:8: profiles[1].output:"],
+    ["an output over a symlinks file", `${APPARMOR}    symlinks: [links.json]\n`.replace("output: seccomp.json", "output: links.json"), "m.yaml:6: profiles[0].output:"],
     ["bad YAML", "version: [1\n", "m.yaml:"],
     ["not a mapping", "- 1\n", "m.yaml:1: (document): a manifest is a mapping"],
   ])("refuse %s, naming file and line", (_what, text, message) => {

@@ -9,10 +9,12 @@ import { record, RECORD_FILES } from "../../src/record/index.js";
 import { parseSymlinks } from "../../src/record/symlinks.js";
 import { readSeccompProfile } from "../../src/seccomp/generate.js";
 import { evaluate } from "../../src/seccomp/evaluate.js";
+import { runApparmorParser } from "../apparmor/parser.js";
 import { requireTools } from "../support/tools.js";
 import { runIn, testIo } from "../support/cli.js";
 
 const missing = requireTools("profilesmith record", "strace", "python3");
+const canParse = requireTools("recorded AppArmor profiles through apparmor_parser", "apparmor_parser").length === 0;
 
 function workdir(): string {
   return mkdtempSync(join(tmpdir(), "profilesmith-record-"));
@@ -56,8 +58,15 @@ describe.skipIf(missing.length)("profilesmith record", () => {
 
     const recorded = join(dir, "profilesmith-cat");
     const manifest = parseManifest(readFileSync(join(recorded, RECORD_FILES.manifest), "utf8"), "m");
-    expect(manifest.content).toMatchObject({ name: "cat", traces: ["trace.strace"], profiles: [{ kind: "seccomp", output: "seccomp.json" }] });
-    expect(readFileSync(join(recorded, RECORD_FILES.trace), "utf8")).toMatch(/^\d+ \[ *59\] execve\("\/usr\/bin\/sh"/);
+    expect(manifest.content).toMatchObject({
+      name: "cat",
+      traces: ["trace.strace"],
+      profiles: [
+        { kind: "seccomp", output: "seccomp.json" },
+        { kind: "apparmor", output: "apparmor.profile", symlinks: ["symlinks.json"], implicitCapabilities: true },
+      ],
+    });
+    expect(readFileSync(join(recorded, RECORD_FILES.trace), "utf8")).toMatch(/^\d+ +\[ *59\] execve\("\/usr\/bin\/sh"/);
 
     const symlinks = parseSymlinks(readFileSync(join(recorded, RECORD_FILES.symlinks), "utf8"), "s");
     expect(symlinks.get(join(dir, "data", "link.txt"))).toBe("target.txt");
@@ -66,8 +75,19 @@ describe.skipIf(missing.length)("profilesmith record", () => {
     expect(evaluate(profile, "x86_64", "execve")).toEqual({ action: "allow" });
     expect(evaluate(profile, "x86_64", "ptrace")).toEqual({ action: "errno", errno: 1 });
 
+    // The AppArmor profile is named after the workload and reads the file the link resolved to, as the kernel mediates it.
+    const apparmor = readFileSync(join(recorded, RECORD_FILES.apparmor), "utf8");
+    expect(apparmor).toContain("\nprofile cat flags=(attach_disconnected,mediate_deleted) {\n");
+    expect(apparmor).toContain(`\n  ${join(dir, "data", "target.txt")} r,\n`);
+    expect(apparmor).not.toContain("link.txt");
+    expect(apparmor).toMatch(/^ {2}\/usr\/bin\/cat ix,$/m);
+    if (canParse) expect(runApparmorParser(apparmor)).toMatchObject({ status: 0 });
+
     const checked = await checkProfiles(recorded);
-    expect(checked.map((p) => p.status)).toEqual(["fresh"]);
+    expect(checked.map((p) => [p.entry.kind, p.status])).toEqual([
+      ["seccomp", "fresh"],
+      ["apparmor", "fresh"],
+    ]);
   });
 
   it("names the directory after the command by default, and -o replaces an earlier recording", async () => {
@@ -86,7 +106,8 @@ describe.skipIf(missing.length)("profilesmith record", () => {
     writeFileSync(manifest, readFileSync(manifest, "utf8").replace("format: docker", "format: spo"));
     const again = await runIn(dir, ["record", "-o", "out", "--name", "other", "--", "true"]);
     expect(again.code).toBe(0);
-    expect(again.err).toContain("wrote out/trace.strace, out/symlinks.json, out/seccomp.json\n");
+    expect(again.err).toContain("wrote out/trace.strace, out/symlinks.json, out/seccomp.json, out/apparmor.profile\n");
+    expect(readFileSync(join(dir, "out", RECORD_FILES.apparmor), "utf8")).toContain("\nprofile true flags=");
     expect(readFileSync(join(dir, "out", RECORD_FILES.seccomp), "utf8")).toContain(`kind: SeccompProfile\nmetadata:\n  name: "true"\n`);
 
     writeFileSync(manifest, readFileSync(manifest, "utf8").replace("- trace.strace", "- old.strace"));

@@ -18,18 +18,23 @@ Every ${MANIFEST_NAME} under DIR is checked; hidden directories and node_modules
 are skipped. Paths in a manifest are relative to it:
 
   version: 1
-  name: web                    # the SPO resource's metadata.name
-  traces: [trace.strace]       # merged, as by profilesmith seccomp
-  allowlists: [extra.yaml]     # optional
+  name: web                      # SPO metadata.name, AppArmor profile name
+  traces: [trace.strace]         # merged, as by profilesmith seccomp
+  allowlists: [extra.yaml]       # optional
   profiles:
     - kind: seccomp
       output: seccomp.json
-      format: docker           # docker (default), oci, spo
-      runtime: runc            # runc (default), runc-nnp, crun, crun-nnp, none
-      arches: [x86_64]         # optional: default the ABIs the traces show
-      defaultAction: errno     # errno (default), kill-process, kill-thread, trap, log
-      args: true               # false: like --no-args
-      vdso: true               # false: like --no-vdso
+      format: docker             # docker (default), oci, spo
+      runtime: runc              # runc (default), runc-nnp, crun, crun-nnp, none
+      arches: [x86_64]           # optional: default the ABIs the traces show
+      defaultAction: errno       # errno (default), kill-process, kill-thread, trap, log
+      args: true                 # false: like --no-args
+      vdso: true                 # false: like --no-vdso
+    - kind: apparmor
+      output: apparmor.profile
+      symlinks: [symlinks.json]  # recorded link targets, merged (like record)
+      implicitCapabilities: true # false: like --no-implicit-caps
+      root: rootfs               # optional, like --root (an unpacked image)
 
 Options:
       --write   rewrite stale and missing profiles (atomically) instead of failing

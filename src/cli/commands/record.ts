@@ -10,10 +10,11 @@ const HELP = `Usage: profilesmith record [-o DIR] [--name NAME] [--] COMMAND [AR
 Run COMMAND under strace (-f -n -yy -s 256 -e quiet=attach), then write into DIR
 what \`profilesmith check\` needs to regenerate its profiles anywhere:
 
-  ${RECORD_FILES.manifest.padEnd(18)}the manifest: inputs and options of each profile
-  ${RECORD_FILES.trace.padEnd(18)}the trace
-  ${RECORD_FILES.symlinks.padEnd(18)}every symlink the trace's paths go through, with its target
-  ${RECORD_FILES.seccomp.padEnd(18)}the seccomp profile (Docker format, with runc's baseline)
+  ${RECORD_FILES.manifest.padEnd(19)}the manifest: inputs and options of each profile
+  ${RECORD_FILES.trace.padEnd(19)}the trace
+  ${RECORD_FILES.symlinks.padEnd(19)}every symlink the trace's paths go through, with its target
+  ${RECORD_FILES.seccomp.padEnd(19)}the seccomp profile (Docker format, with runc's baseline)
+  ${RECORD_FILES.apparmor.padEnd(19)}the AppArmor profile, named NAME
 
 COMMAND keeps this terminal's stdin, stdout and stderr; SIGINT, SIGTERM and
 SIGHUP are passed on to it, so stop a server with Ctrl-C or kill and its profile
@@ -25,18 +26,20 @@ runtime, ...) and run \`profilesmith check --write DIR\` to regenerate.
 Record where the workload will run: libc and paths differ between the host and
 an image. Inside a container, run strace there (docker run --cap-add SYS_PTRACE
 IMAGE strace -f -n -yy -s 256 -o /out/trace.strace -- COMMAND) and generate from
-that trace.
+that trace; the AppArmor profile names paths, so give \`profilesmith apparmor\`
+the unpacked image with --root.
 
 Options:
   -o, --output DIR   where to write (default: ./profilesmith-NAME)
-      --name NAME    the workload's name (default: COMMAND's file name); lowercase
-                     letters, digits, '-' and '.'
+      --name NAME    the workload's name, and the AppArmor profile's (default:
+                     COMMAND's file name); lowercase letters, digits, '-' and '.'
   -h, --help         show this help
 
 Examples:
   profilesmith record -- node server.js           # Ctrl-C when done; writes ./profilesmith-node
   profilesmith record -o profiles/web --name web -- python3 -m http.server 8000
-  docker run --security-opt seccomp=profilesmith-node/seccomp.json IMAGE node server.js
+  sudo apparmor_parser -r profilesmith-node/apparmor.profile
+  docker run --security-opt seccomp=profilesmith-node/seccomp.json --security-opt apparmor=node IMAGE node server.js
 
 Exit status: COMMAND's own (128+N when a signal N killed it). When strace is
 missing, may not trace (ptrace not permitted), or COMMAND does not start, a
