@@ -8,6 +8,7 @@ import { parseSymlinks } from "../../record/symlinks.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
+import { terminalProgress } from "../progress.js";
 
 const HELP = `Usage: profilesmith apparmor [TRACE...] --name NAME [OPTIONS]
 
@@ -84,7 +85,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   }
   const root = rootDirectory(values.root, io.cwd);
   const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin });
+  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
   const generated = await generateAppArmor({
     name: values.name,
     traces: [reading.events],
