@@ -31,25 +31,38 @@ function readUsage(file: string): Sample["usage"] {
   return { cpuSeconds: user + system, maxRssKiB };
 }
 
-/** Runs `command` once; rejects with its stderr when it exits non-zero. */
-export function measureOnce(command: BenchCommand, usageFile: string): Promise<Sample> {
+/**
+ * Runs `command` once; rejects with its stderr when it exits non-zero, and kills
+ * it (its whole process group) after `timeoutSeconds`.
+ */
+export function measureOnce(command: BenchCommand, usageFile: string, timeoutSeconds: number): Promise<Sample> {
   const withTime = existsSync(GNU_TIME);
   const [file, ...args] = withTime
     ? [GNU_TIME, "-f", "%M %U %S", "-o", usageFile, ...command.argv]
     : command.argv;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(file, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn(file, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" }, detached: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    }, timeoutSeconds * 1000);
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (data: string) => {
       stderr = (stderr + data).slice(-4000);
     });
-    child.on("error", reject);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on("close", (code, signal) => {
+      clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) {
         rmSync(usageFile, { force: true });
-        reject(new Error(`${command.label} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+        const why = timedOut ? `timed out: killed after ${timeoutSeconds} s` : `failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`;
+        reject(new Error(`${command.label} ${why}`));
         return;
       }
       try {

@@ -15,10 +15,11 @@ import { snapshotPackage } from "./snapshot.js";
 import { GNU_TIME, measureOnce, median, type BenchCommand, type Sample } from "./measure.js";
 import { checkTargets, figuresTable, LABEL, targetsTable, type CommandKey, type Figure } from "./report.js";
 
-const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N]
+const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N] [--timeout SECONDS]
 
-  --sizes   trace sizes in MiB, comma-separated (default 256,1024)
-  --runs    runs per command; the figures are medians (default 3)
+  --sizes     trace sizes in MiB, comma-separated (default 256,1024)
+  --runs      runs per command; the figures are medians (default 3)
+  --timeout   a run taking longer is killed and its command reported, not measured (default 120)
 `;
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -48,8 +49,9 @@ function measuredCode(): string {
   return `commit ${head.stdout.trim()}${dirty ? ", with uncommitted changes in src/" : ""}`;
 }
 
-/** Where the bench works: its temporary folder, the CLI copied there, whether that has `apparmor`. */
+/** Where and how the bench works: its temporary folder, the CLI copied there, whether that has `apparmor`. */
 interface Setup {
+  readonly timeoutSeconds: number;
   readonly work: string;
   readonly cli: string;
   readonly apparmor: boolean;
@@ -99,7 +101,7 @@ async function benchSize(sizeMiB: number, runs: number, setup: Setup): Promise<S
       for (const [key, command] of commands) {
         const progress = `  ${sizeMiB} MiB run ${run}/${runs} ${command.label}`;
         try {
-          const sample = await measureOnce(command, join(work, "usage"));
+          const sample = await measureOnce(command, join(work, "usage"), setup.timeoutSeconds);
           samples.get(key)?.push(sample);
           const usage = sample.usage && `, CPU ${sample.usage.cpuSeconds.toFixed(2)} s, ${(sample.usage.maxRssKiB / 1024).toFixed(0)} MiB`;
           process.stderr.write(`${progress}: ${sample.seconds.toFixed(2)} s${usage ?? ""}\n`);
@@ -163,6 +165,7 @@ function resultsMarkdown(args: readonly string[], code: string, date: Date, runs
 interface Settings {
   readonly sizes: number[];
   readonly runs: number;
+  readonly timeoutSeconds: number;
 }
 
 /** The flags, or undefined after printing the usage (asked for, or wrong flags: exit code 2). */
@@ -173,6 +176,7 @@ function settingsFrom(args: string[]): Settings | undefined {
       options: {
         sizes: { type: "string", default: "256,1024" },
         runs: { type: "string", default: "3" },
+        timeout: { type: "string", default: "120" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -181,7 +185,8 @@ function settingsFrom(args: string[]): Settings | undefined {
       return undefined;
     }
     const [runs] = positiveIntegers(values.runs, "--runs") as [number];
-    return { sizes: positiveIntegers(values.sizes, "--sizes"), runs };
+    const [timeoutSeconds] = positiveIntegers(values.timeout, "--timeout") as [number];
+    return { sizes: positiveIntegers(values.sizes, "--sizes"), runs, timeoutSeconds };
   } catch (error) {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exitCode = 2;
@@ -193,7 +198,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const settings = settingsFrom(args);
   if (settings === undefined) return;
-  const { sizes, runs } = settings;
+  const { sizes, runs, timeoutSeconds } = settings;
   const date = new Date();
   const code = measuredCode();
   const work = mkdtempSync(join(tmpdir(), "profilesmith-bench-"));
@@ -204,7 +209,7 @@ async function main(): Promise<void> {
   });
   try {
     const cli = snapshotPackage(ROOT, join(work, "package"));
-    const setup: Setup = { work, cli, apparmor: apparmorInBuild(cli) };
+    const setup: Setup = { timeoutSeconds, work, cli, apparmor: apparmorInBuild(cli) };
     if (!setup.apparmor) process.stderr.write("apparmor: not available in this build\n");
     const notes = [
       setup.apparmor
