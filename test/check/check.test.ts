@@ -22,6 +22,23 @@ describe("profilesmith check", () => {
     expect(code).toBe(0);
   });
 
+  it("passes the shipped examples wherever they are: profiles cite their inputs as the manifests name them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "profilesmith-check-examples-"));
+    cpSync(join(REPO, "profiles", "examples"), join(dir, "examples"), { recursive: true });
+    const { code, err } = await runIn(dir, ["check", "examples"]);
+    expect(err).toMatch(/all fresh/);
+    expect(code).toBe(0);
+  });
+
+  it("cites an allowlist in AppArmor rule comments by the manifest's name for it", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "app", "extra.yaml"), "version: 1\napparmor:\n  files:\n    - path: /srv/data/**\n      perms: r\n");
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("traces:", "allowlists:\n  - extra.yaml\ntraces:"));
+    expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+    expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toContain("  # from extra.yaml\n  /srv/data/** r,\n");
+  });
+
   it("passes a fresh directory, and finds manifests in subdirectories", async () => {
     const dir = workdir();
     const { code, err } = await runIn(dir, ["check"]);
