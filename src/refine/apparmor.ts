@@ -201,6 +201,17 @@ function describeRecord(event: AppArmorEvent): string {
 }
 
 /**
+ * After an exec the profile has no rule for, complain mode runs the program
+ * under a null child profile `NAME//null-PATH`, where the kernel's mapping of
+ * PATH itself asks for `r`; under the parent's `ix` rule that mapping needs
+ * no read permission, so learning it would grant reading the program.
+ */
+function mapsOwnProgram(event: AppArmorEvent, name: string): boolean {
+  const { access } = event;
+  return event.operation === "file_mmap" && access.what === "file" && event.profile === `${name}//null-${access.path}` && access.requested === "r";
+}
+
+/**
  * Adds to `profile` a rule for every access the AppArmor records of `events`
  * (an audit log's) show it lacked, and leaves complain mode unless
  * `keepComplain`. Pure: the same profile and log give the same result in any
@@ -215,7 +226,12 @@ export async function refineAppArmor(
   const createdPaths = new Set(records.flatMap((event) => (event.access.what === "file" && createsFile(event.access) ? [event.access.path ?? ""] : [])));
   const groups = new Map<string, { rule: Rule; needs: Needed[]; seen: Seen }>();
   const unchangedByWhat = new Map<string, UnchangedAppArmor>();
+  const selfMaps = records.filter((event) => mapsOwnProgram(event, profile.name));
+  if (selfMaps.length > 0) {
+    notes.push(`${plural(selfMaps.length, "record")} of a program mapping itself under its complain-mode child profile: its exec rule (ix) covers that`);
+  }
   for (const event of records) {
+    if (mapsOwnProgram(event, profile.name)) continue;
     const need = neededRule(event, profile.name, (path) => createdPaths.has(path));
     if (typeof need === "string") {
       const what = describeRecord(event);

@@ -14,4 +14,4 @@ export {
   type Seen,
   type UnchangedAppArmor,
 } from "./apparmor.js";
-export { addedRuleLine, unchangedAccessLine } from "./apparmor-report.js";
+export { addedRuleLine, isAppArmorProfileText, unchangedAccessLine } from "./apparmor-report.js";

@@ -3,7 +3,18 @@ import { resolve } from "node:path";
 import type { AuditEvent } from "../../events/types.js";
 import { InputError, UsageError } from "../../errors.js";
 import { parseAudit, type AuditFilter } from "../../parse/audit/index.js";
-import { addedLine, readProfileDocument, refineSeccomp, unchangedLine } from "../../refine/index.js";
+import { readAppArmorProfile } from "../../apparmor/read.js";
+import { renderProfile } from "../../apparmor/render.js";
+import {
+  addedLine,
+  addedRuleLine,
+  isAppArmorProfileText,
+  readProfileDocument,
+  refineAppArmor,
+  refineSeccomp,
+  unchangedAccessLine,
+  unchangedLine,
+} from "../../refine/index.js";
 import { readText } from "../../verify/profile-file.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
@@ -11,9 +22,11 @@ import { writeOutput } from "../output.js";
 
 const HELP = `Usage: profilesmith refine PROFILE --from-audit LOG [OPTIONS]
 
-Add to a seccomp profile the calls a kernel audit log shows it did not allow,
-typically after running the workload under the profile made with
-\`profilesmith seccomp --complain\` (SCMP_ACT_LOG: calls are logged, not denied).
+Add to a seccomp or AppArmor profile what a kernel audit log shows it did not
+allow, typically after running the workload under the profile made with
+\`profilesmith seccomp --complain\` (SCMP_ACT_LOG: calls are logged, not denied)
+or \`profilesmith apparmor --complain\` (flags=(complain): accesses are logged
+as apparmor="ALLOWED", not denied).
 PROFILE may be in any format profilesmith writes (Docker, OCI linux.seccomp or a
 whole config.json, SPO); the refined profile is written in the same format.
 LOG holds the kernel's seccomp records (type=1326 / SECCOMP) as dmesg,
@@ -27,6 +40,16 @@ left as it is. Explicit denies in the profile stay too. The refined profile
 enforces (default action EPERM) unless --keep-complain. Running refine again
 with the same log changes nothing.
 
+An AppArmor profile (detected by its text) learns from the ALLOWED and DENIED
+type=1400 records of its name and its children (NAME//null-… after an exec in
+complain mode): one rule per path, capability, network family and type, signal
+or ptrace access, each printed with the first record that asked for it. The
+kernel logs resolved paths; per-run names (pids, mktemp names, hex ids) become
+the same narrow globs profilesmith apparmor writes, and nothing wider. Records
+it cannot turn into a rule (mount, unnamed files, accesses a deny rule
+refuses) are reported (exit 1). flags=(complain) is removed unless
+--keep-complain. AppArmor records carry no exe=: use --comm or --pid.
+
 Options:
       --from-audit LOG   the audit log to learn from (required)
   -o, --output FILE      write the refined profile to FILE (atomically; "-" for
@@ -34,7 +57,7 @@ Options:
       --comm NAME        only records of processes with this comm; repeatable
       --exe PATH         only records of processes running this executable; repeatable
       --pid PID          only records of this process id; repeatable
-      --keep-complain    keep the SCMP_ACT_LOG default (go on learning)
+      --keep-complain    keep the SCMP_ACT_LOG default or flags=(complain) (go on learning)
   -h, --help             show this help
 
 Examples:
@@ -42,9 +65,11 @@ Examples:
   dmesg -C; docker run --security-opt seccomp=app.json IMAGE; dmesg > app.log
   profilesmith refine app.json --from-audit app.log --exe /usr/bin/app
   profilesmith refine app.json --from-audit /var/log/audit/audit.log --comm app -o app.enforce.json
+  profilesmith apparmor app.strace --name app --complain -o app.apparmor
+  dmesg -C; aa-exec -p app -- ./app; dmesg > app.log; profilesmith refine app.apparmor --from-audit app.log
 
-Exit codes: 0 refined (or nothing to add), 1 some calls the log shows refused
-were left unchanged (each named on stderr; the rest is written), 2 usage or input
+Exit codes: 0 refined (or nothing to add), 1 some calls or accesses the log
+shows refused were left unchanged (each named on stderr; the rest is written), 2 usage or input
 error (nothing is written).
 `;
 
@@ -75,6 +100,41 @@ async function* auditEvents(path: string, filter: AuditFilter, io: CliIo): Async
   }
 }
 
+interface Refinement {
+  readonly output: string;
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+  readonly report: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+async function refineSeccompText(text: string, file: string, events: AsyncIterable<AuditEvent>, keepComplain: boolean): Promise<Refinement> {
+  const document = readProfileDocument(text, file);
+  const refined = await refineSeccomp(document.read.profile, events, { keepComplain });
+  const report = refined.added.map(addedLine);
+  if (refined.leftComplain) report.push("default action: SCMP_ACT_ERRNO (EPERM), was SCMP_ACT_LOG (complain mode)");
+  return {
+    output: document.render(refined.profile),
+    warnings: [...document.read.warnings, ...refined.warnings],
+    notes: refined.notes,
+    report: report.length > 0 ? report : ["nothing to add"],
+    unchanged: refined.unchanged.map(unchangedLine),
+  };
+}
+
+async function refineAppArmorText(text: string, file: string, events: AsyncIterable<AuditEvent>, keepComplain: boolean): Promise<Refinement> {
+  const refined = await refineAppArmor(readAppArmorProfile(text, file), events, { keepComplain });
+  const report = refined.added.map(addedRuleLine);
+  if (refined.leftComplain) report.push("flags: complain removed (the profile enforces)");
+  return {
+    output: renderProfile(refined.profile),
+    warnings: refined.warnings,
+    notes: refined.notes,
+    report: report.length > 0 ? report : ["nothing to add"],
+    unchanged: refined.unchanged.map(unchangedAccessLine),
+  };
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
   const [profilePath, ...extra] = positionals;
@@ -85,30 +145,25 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const filter: AuditFilter = { comm: values.comm, exe: values.exe, pid: parsePids(values.pid) };
 
   const text = await readText(profilePath, io.cwd);
-  const document = readProfileDocument(text, profilePath);
-  const refined = await refineSeccomp(document.read.profile, auditEvents(log, filter, io), {
-    keepComplain: values["keep-complain"] ?? false,
-  });
-  const output = document.render(refined.profile);
+  const refine = isAppArmorProfileText(text) ? refineAppArmorText : refineSeccompText;
+  const refined = await refine(text, profilePath, auditEvents(log, filter, io), values["keep-complain"] ?? false);
 
   const say = (line: string) => io.stderr.write(`profilesmith refine: ${line}\n`);
-  for (const warning of [...document.read.warnings, ...refined.warnings]) say(`warning: ${warning}`);
+  for (const warning of refined.warnings) say(`warning: ${warning}`);
   for (const note of refined.notes) say(`note: ${note}`);
   // The report goes to stdout unless the profile does.
   const report = values.output === "-" ? say : (line: string) => io.stdout.write(`${line}\n`);
-  for (const call of refined.added) report(addedLine(call));
-  if (refined.leftComplain) report("default action: SCMP_ACT_ERRNO (EPERM), was SCMP_ACT_LOG (complain mode)");
-  if (refined.added.length === 0 && !refined.leftComplain) report("nothing to add");
-  for (const unchanged of refined.unchanged) say(unchangedLine(unchanged));
+  for (const line of refined.report) report(line);
+  for (const line of refined.unchanged) say(line);
 
-  if (values.output !== undefined) await writeOutput(output, values.output, io);
-  else if (output !== text) await writeOutput(output, profilePath, io);
+  if (values.output !== undefined) await writeOutput(refined.output, values.output, io);
+  else if (refined.output !== text) await writeOutput(refined.output, profilePath, io);
   return refined.unchanged.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
 export const refineCommand: Command = {
   name: "refine",
-  summary: "add to a seccomp profile what a kernel audit log shows it lacked (complain mode)",
+  summary: "add to a seccomp or AppArmor profile what a kernel audit log shows it lacked (complain mode)",
   help: HELP,
   run,
 };
