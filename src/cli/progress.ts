@@ -6,6 +6,7 @@
  */
 import type { Writable } from "node:stream";
 import type { ReadProgress } from "../parse/read-traces.js";
+import { isTerminal } from "./style.js";
 
 export interface ProgressSnapshot {
   readonly bytesRead: number;
@@ -57,10 +58,6 @@ export function progressLine({ bytesRead, totalBytes, elapsedMs }: ProgressSnaps
       : `${formatBytes(bytesRead)} of ${formatBytes(totalBytes)} (${Math.min(100, Math.floor((bytesRead / totalBytes) * 100))}%)`;
   const rate = elapsedMs > 0 ? `, ${formatBytes((bytesRead / elapsedMs) * 1000)}/s` : "";
   return `reading ${read}${rate}, ${formatElapsed(elapsedMs)}`;
-}
-
-function isTerminal(stream: Writable): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
 /** The line cut to the terminal's width, so that erasing it never leaves a wrapped remainder. */
