@@ -56,6 +56,16 @@ async function scanTrace(file: string): Promise<{ started: boolean; paths: Set<s
 }
 
 /**
+ * The program as strace should exec it: a relative path with a slash made
+ * absolute, since the trace's first execve would otherwise name it relative
+ * to a directory the trace never shows, and the AppArmor profile could not
+ * place it. A bare name is left for strace to look up on PATH.
+ */
+function absoluteProgram(command: string, cwd: string): string {
+  return command.includes("/") ? resolve(cwd, command) : command;
+}
+
+/**
  * The manifest `record` writes: its trace, a Docker-format seccomp profile with
  * runc's baseline, and an AppArmor profile named `name` whose paths resolve
  * through the recorded symlinks.
@@ -111,7 +121,7 @@ export async function record(options: RecordOptions, io: CliIo): Promise<RecordR
   const partialTrace = join(dir, `.${RECORD_FILES.trace}.${randomBytes(6).toString("hex")}.tmp`);
   const file = (name: string) => join(dir, name);
   try {
-    const status = await runTraced(partialTrace, options.command, options.args, io, { cwd: io.cwd, env: io.env });
+    const status = await runTraced(partialTrace, absoluteProgram(options.command, io.cwd), options.args, io, { cwd: io.cwd, env: io.env });
     const { started, paths } = await scanTrace(partialTrace);
     if (!started) {
       if (created !== undefined) await rm(created, { recursive: true, force: true });

@@ -90,6 +90,18 @@ describe.skipIf(missing.length)("profilesmith record", () => {
     ]);
   });
 
+  it("runs a command given by a relative path by its absolute path, so the AppArmor profile can name it", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "app.sh"), "#!/bin/sh\necho ran\n");
+    chmodSync(join(dir, "app.sh"), 0o755);
+    const { code, out, err } = await runIn(dir, ["record", "-o", "out", "--", "./app.sh"]);
+    expect(out).toBe("ran\n");
+    expect(code).toBe(0);
+    expect(err).not.toContain("not resolved");
+    expect(readFileSync(join(dir, "out", RECORD_FILES.trace), "utf8")).toContain(`execve(${JSON.stringify(join(dir, "app.sh"))}`);
+    expect(readFileSync(join(dir, "out", RECORD_FILES.apparmor), "utf8")).toContain(`\n  ${join(dir, "app.sh")} rix,\n`);
+  });
+
   it("names the directory after the command by default, and -o replaces an earlier recording", async () => {
     const dir = workdir();
     expect((await runIn(dir, ["record", "/usr/bin/true"])).code).toBe(0);
