@@ -46,6 +46,19 @@ describe("refineAppArmor", () => {
     expect(refined.notes).toEqual(["1 AppArmor record of other profiles ignored", "1 line that are not audit records ignored"]);
   });
 
+  it("learns the exec, not a read of the program, from what its complain-mode child profile logs", async () => {
+    const child = { profile: "app//null-/usr/bin/ls" };
+    const log = events(
+      appArmorRecord('operation="exec" class="file" name="/usr/bin/ls" requested_mask="x" denied_mask="x" fsuid=0 ouid=0 target="app//null-/usr/bin/ls"'),
+      appArmorRecord('operation="file_mmap" class="file" name="/usr/bin/ls" requested_mask="r" denied_mask="r" fsuid=0 ouid=0', child),
+      appArmorRecord('operation="open" class="file" name="/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0" requested_mask="r" denied_mask="r" fsuid=0 ouid=0', child),
+    );
+    const refined = await refineAppArmor(complain, log);
+    expect(refined.added.map(addedRuleLine)).toEqual(["added /usr/bin/ls ix,: 1 record, first at dmesg.txt:1"]);
+    expect(refined.notes).toContain("1 record of a program mapping itself under its complain-mode child profile: its exec rule (ix) covers that");
+    expect(matches(refined.profile, "/usr/bin/ls", "r")).toBe(false);
+  });
+
   it("turns per-run names into the generator's narrow globs, never wider, and merges accesses of one path", async () => {
     const log = events(
       appArmorRecord('operation="mknod" class="file" name="/tmp/tmp.AbC123xYz0" requested_mask="c" denied_mask="c" fsuid=0 ouid=0'),
