@@ -19,10 +19,12 @@ what \`profilesmith check\` needs to regenerate its profiles anywhere:
 COMMAND keeps this terminal's stdin, stdout and stderr; SIGINT, SIGTERM and
 SIGHUP are passed on to it, so stop a server with Ctrl-C or kill and its profile
 is still written. A COMMAND given by a relative path (./app) is run by its
-absolute path, which the profiles can name. Files of these names in DIR are replaced, except a manifest
-already there: it is kept with its name and options, and all its profiles are
-regenerated (it must list ${RECORD_FILES.trace}). Edit the manifest (format,
-runtime, ...) and run \`profilesmith check --write DIR\` to regenerate.
+absolute path, which the profiles can name.
+
+Files of these names in DIR are replaced, except a manifest already there: it is
+kept with its name and options, and all its profiles are regenerated (it must
+list ${RECORD_FILES.trace}). Edit the manifest (format, runtime, ...) and run
+\`profilesmith check --write DIR\` to regenerate.
 
 Record where the workload will run: libc and paths differ between the host and
 an image. Inside a container, run strace there (docker run --cap-add SYS_PTRACE
