@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
+import { runCli } from "../../src/cli/run.js";
 import { colourWanted, styleFor } from "../../src/cli/style.js";
+import { testIo } from "../support/cli.js";
 
 function stream(isTTY: boolean): Writable {
   return Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY });
@@ -38,5 +43,33 @@ describe("styleFor", () => {
       expect(style.warning("warning: x")).toBe("warning: x");
       expect(style.refused("denied")).toBe("denied");
     }
+  });
+});
+
+describe("the commands' stderr", () => {
+  const dir = mkdtempSync(join(tmpdir(), "profilesmith-style-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const trace = join(dir, "app.strace");
+  writeFileSync(trace, "100 getpid() = 100\nnot strace at all\n");
+
+  async function run(argv: readonly string[], env: NodeJS.ProcessEnv) {
+    const { io, output } = testIo(dir, env);
+    Object.assign(io.stderr, { isTTY: true });
+    Object.assign(io.stdout, { isTTY: true });
+    const code = await runCli(argv, io);
+    return { code, ...output };
+  }
+
+  test.each([
+    ["seccomp", ["seccomp", trace]],
+    ["apparmor", ["apparmor", trace, "--name", "app"]],
+  ])("%s: the warning label coloured on a terminal, the profile never", async (name, argv) => {
+    const coloured = await run(argv, {});
+    expect(coloured.code).toBe(0);
+    expect(coloured.err).toContain(`profilesmith ${name}: \x1b[33mwarning:\x1b[39m 1 line(s) not understood`);
+    expect(coloured.out).not.toContain("\x1b[");
+    const plain = await run(argv, { NO_COLOR: "1" });
+    expect(plain.err).toContain(`profilesmith ${name}: warning: 1 line(s) not understood`);
+    expect(plain.err).not.toContain("\x1b[");
   });
 });

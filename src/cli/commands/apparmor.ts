@@ -9,6 +9,7 @@ import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { terminalProgress } from "../progress.js";
+import { styleFor } from "../style.js";
 
 const HELP = `Usage: profilesmith apparmor [TRACE...] --name NAME [OPTIONS]
 
@@ -96,8 +97,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     complain: values.complain ?? false,
   });
   const unparsed = unparsedWarning(reading.report());
-  if (unparsed !== undefined) io.stderr.write(`profilesmith apparmor: ${unparsed}\n`);
-  for (const warning of generated.warnings) io.stderr.write(`profilesmith apparmor: warning: ${warning}\n`);
+  const style = styleFor(io.stderr, io.env);
+  if (unparsed !== undefined) io.stderr.write(`profilesmith apparmor: ${style.warning(unparsed)}\n`);
+  for (const warning of generated.warnings) io.stderr.write(`profilesmith apparmor: ${style.warning(`warning: ${warning}`)}\n`);
   for (const note of generated.notes) io.stderr.write(`profilesmith apparmor: note: ${note}\n`);
   if (values.explain) for (const line of generated.explanation) io.stderr.write(`${line}\n`);
   await writeOutput(generated.text, values.output, io);

@@ -15,6 +15,7 @@ import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { terminalProgress } from "../progress.js";
+import { styleFor } from "../style.js";
 import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
 
 const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
@@ -118,8 +119,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   });
   const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
   const unparsed = unparsedWarning(reading.report());
-  if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${unparsed}\n`);
-  for (const warning of generated.warnings) io.stderr.write(`profilesmith seccomp: warning: ${warning}\n`);
+  const style = styleFor(io.stderr, io.env);
+  if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${style.warning(unparsed)}\n`);
+  for (const warning of generated.warnings) io.stderr.write(`profilesmith seccomp: ${style.warning(`warning: ${warning}`)}\n`);
   for (const note of generated.notes) io.stderr.write(`profilesmith seccomp: note: ${note}\n`);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;
