@@ -4,6 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { AppArmorDocument } from "../apparmor/index.js";
+import { readAppArmorDocument } from "../apparmor/index.js";
 import { InputError } from "../errors.js";
 import { readSeccompProfile, type SeccompProfile } from "../seccomp/index.js";
 
@@ -17,7 +19,15 @@ export interface SeccompProfileFile {
   readonly warnings: readonly string[];
 }
 
-export type ProfileFile = SeccompProfileFile;
+export interface AppArmorProfileFile {
+  readonly kind: "apparmor";
+  readonly file: string;
+  readonly text: string;
+  /** The profile, with each rule's line and the mount, pivot_root and change_profile rules the model does not hold. */
+  readonly document: AppArmorDocument;
+}
+
+export type ProfileFile = SeccompProfileFile | AppArmorProfileFile;
 
 export async function readText(file: string, cwd: string): Promise<string> {
   try {
@@ -31,7 +41,34 @@ export async function readText(file: string, cwd: string): Promise<string> {
 
 /** Reads a seccomp profile in Docker, OCI (a `linux.seccomp` object or a whole config.json) or SPO format. */
 export async function readSeccompProfileFile(file: string, cwd: string): Promise<SeccompProfileFile> {
-  const text = await readText(file, cwd);
+  return seccompFile(file, await readText(file, cwd));
+}
+
+function seccompFile(file: string, text: string): SeccompProfileFile {
   const { profile, warnings } = readSeccompProfile(text, file);
   return { kind: "seccomp", file, text, profile, warnings };
+}
+
+function appArmorFile(file: string, text: string): AppArmorProfileFile {
+  return { kind: "apparmor", file, text, document: readAppArmorDocument(text, file) };
+}
+
+/** Reads an AppArmor profile (see apparmor/read.ts for what it may hold). */
+export async function readAppArmorProfileFile(file: string, cwd: string): Promise<AppArmorProfileFile> {
+  return appArmorFile(file, await readText(file, cwd));
+}
+
+/** AppArmor policy text starts (after comments) with `abi`, an include, or a profile block; seccomp profiles are JSON or YAML. */
+const APPARMOR_START = /^\s*(?:abi\s*<|#?include\s|profile\s|\/\S*\s+(?:flags\s*=\s*\([^)]*\)\s*)?\{)/;
+
+/** Whether `text` is AppArmor policy rather than a seccomp profile, by its first line that is not blank or a comment. */
+export function isAppArmorText(text: string): boolean {
+  const first = text.split(/\r?\n/).find((line) => line.trim() !== "" && !/^\s*#(?!include\s)/.test(line));
+  return first !== undefined && APPARMOR_START.test(first);
+}
+
+/** A profile of either kind, told apart by content. */
+export async function readProfileFile(file: string, cwd: string): Promise<ProfileFile> {
+  const text = await readText(file, cwd);
+  return isAppArmorText(text) ? appArmorFile(file, text) : seccompFile(file, text);
 }

@@ -174,7 +174,7 @@ describe("profilesmith verify", () => {
   it("prints help with examples", async () => {
     const { code, out } = await run(["verify", "--help"]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Usage: profilesmith verify --seccomp FILE TRACE/);
+    expect(out).toMatch(/^Usage: profilesmith verify \(--seccomp FILE \| --apparmor FILE\) TRACE/);
     expect(out).toContain("Examples:");
   });
 

@@ -1,11 +1,23 @@
-import { UsageError } from "../../errors.js";
-import { readTraces, unparsedWarning } from "../../parse/index.js";
-import { readSeccompProfileFile, verificationJson, verificationText, verifySeccomp } from "../../verify/index.js";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { rootLinks } from "../../apparmor/resolve.js";
+import { InputError, UsageError } from "../../errors.js";
+import { readTraces, unparsedWarning, type TraceReading } from "../../parse/index.js";
+import {
+  appArmorVerificationJson,
+  appArmorVerificationText,
+  readAppArmorProfileFile,
+  readSeccompProfileFile,
+  verificationJson,
+  verificationText,
+  verifyAppArmor,
+  verifySeccomp,
+} from "../../verify/index.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { terminalProgress } from "../progress.js";
 
-const HELP = `Usage: profilesmith verify --seccomp FILE TRACE... [OPTIONS]
+const HELP = `Usage: profilesmith verify (--seccomp FILE | --apparmor FILE) TRACE... [OPTIONS]
 
 Replay strace logs against a seccomp profile (Docker, OCI or SPO format) and print every
 traced call the filter would refuse: where it first happens (file:line, pid), the ABI and
@@ -17,8 +29,17 @@ callers fall back from it to a call the profile allows (clone3 to clone with the
 statx to newfstatat, ...: generated profiles answer clone3 that way, as Docker's does).
 TRACE is a file written by strace -f (or -ff); "-" reads standard input.
 
+With --apparmor, the traces' file accesses (at the paths the kernel resolves: trace with -yy,
+or give --root), execs, socket families and types, capabilities and ptrace are asked of the
+AppArmor profile (with abstractions/base) exactly as profilesmith apparmor observes them, and
+every access it would deny is printed: where it first happens (file:line, pid), what was
+asked (path and permissions, or rule kind) and the rule missing, or the deny rule in the way.
+
 Options:
-      --seccomp FILE   the seccomp profile to check (required)
+      --seccomp FILE   the seccomp profile to check
+      --apparmor FILE  the AppArmor profile to check
+      --root DIR       (--apparmor) the filesystem the traces were taken on: symlinks and
+                       scripts' #! lines are read there
       --json           print the report as JSON
       --strict         fail on trace lines that cannot be parsed (default: warn)
   -h, --help           show this help
@@ -27,28 +48,51 @@ Examples:
   profilesmith verify --seccomp app.json app.strace
   profilesmith verify --seccomp profiles/app.json traces/*.strace --json | jq '.denied[].syscall'
   strace -f ./app 2>&1 >/dev/null | profilesmith verify --seccomp app.json -
+  profilesmith verify --apparmor app.apparmor app.strace --root /
 
-Exit codes: 0 every traced call would run, 1 some would be refused, 2 usage or input error.
+Exit codes: 0 every traced call (access) would run, 1 some would be refused, 2 usage or input error.
 `;
 
 const OPTIONS = {
   seccomp: { type: "string" },
+  apparmor: { type: "string" },
+  root: { type: "string" },
   json: { type: "boolean" },
   strict: { type: "boolean" },
 } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
-  if (values.seccomp === undefined) throw new UsageError("give the profile to check with --seccomp FILE (see --help)");
+  if ((values.seccomp === undefined) === (values.apparmor === undefined)) {
+    throw new UsageError("give the profile to check with --seccomp FILE or --apparmor FILE (one of them; see --help)");
+  }
+  if (values.root !== undefined && values.apparmor === undefined) throw new UsageError("--root goes with --apparmor (see --help)");
   if (positionals.length === 0) throw new UsageError("give at least one trace (or - for stdin) (see --help)");
-  const profileFile = await readSeccompProfileFile(values.seccomp, io.cwd);
   const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
+  if (values.apparmor !== undefined) return runAppArmor(values.apparmor, values.root, reading, values.json ?? false, io);
+  const profileFile = await readSeccompProfileFile(values.seccomp as string, io.cwd);
   const result = await verifySeccomp(profileFile.profile, reading.events);
   for (const warning of profileFile.warnings) io.stderr.write(`profilesmith verify: warning: ${warning}\n`);
   const unparsed = unparsedWarning(reading.report());
   if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${unparsed}\n`);
   const report = values.json ? verificationJson(result, profileFile.file) : verificationText(result, profileFile.file);
   io.stdout.write(report);
+  return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+async function runAppArmor(file: string, root: string | undefined, reading: TraceReading, json: boolean, io: CliIo): Promise<ExitCode> {
+  const profileFile = await readAppArmorProfileFile(file, io.cwd);
+  const rootDir = root === undefined ? undefined : resolve(io.cwd, root);
+  if (rootDir !== undefined && !(existsSync(rootDir) && statSync(rootDir).isDirectory())) throw new InputError(`--root ${root}: not a directory`);
+  const result = await verifyAppArmor(
+    profileFile.document.profile,
+    reading.events,
+    rootDir === undefined ? {} : { root: rootDir, links: rootLinks(rootDir) },
+  );
+  for (const warning of result.warnings) io.stderr.write(`profilesmith verify: warning: ${warning}\n`);
+  const unparsed = unparsedWarning(reading.report());
+  if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${unparsed}\n`);
+  io.stdout.write(json ? appArmorVerificationJson(result, file) : appArmorVerificationText(result, file));
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
