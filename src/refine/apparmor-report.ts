@@ -19,8 +19,3 @@ export function addedRuleLine(added: AddedAppArmorRule): string {
 export function unchangedAccessLine(unchanged: UnchangedAppArmor): string {
   return `${unchanged.what}: ${seen(unchanged)}, left unchanged: ${unchanged.why}`;
 }
-
-/** Whether a profile file is AppArmor policy text rather than a seccomp profile (JSON or YAML). */
-export function isAppArmorProfileText(text: string): boolean {
-  return /^\s*(?:abi\s*<|#?include\s*<|profile\s)/m.test(text) && !/^\s*[{[]/.test(text);
-}

@@ -14,4 +14,5 @@ export {
   type Seen,
   type UnchangedAppArmor,
 } from "./apparmor.js";
-export { addedRuleLine, isAppArmorProfileText, unchangedAccessLine } from "./apparmor-report.js";
+export { addedRuleLine, unchangedAccessLine } from "./apparmor-report.js";
+export { isAppArmorProfileText } from "./apparmor-detect.js";

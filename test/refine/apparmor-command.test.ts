@@ -71,4 +71,12 @@ describe("profilesmith refine (AppArmor profile)", () => {
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/bad\.apparmor:4/);
   });
+
+  it("refuses --exe for an AppArmor profile: its records name no executable", async () => {
+    await complainProfile();
+    writeFileSync(file("dmesg.txt"), `${openRecord("/etc/os-release", "r")}\n`);
+    const result = await run("refine", "app.apparmor", "--from-audit", "dmesg.txt", "--exe", "/usr/bin/app");
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("AppArmor records carry no exe=");
+  });
 });

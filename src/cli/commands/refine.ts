@@ -48,7 +48,8 @@ kernel logs resolved paths; per-run names (pids, mktemp names, hex ids) become
 the same narrow globs profilesmith apparmor writes, and nothing wider. Records
 it cannot turn into a rule (mount, unnamed files, accesses a deny rule
 refuses) are reported (exit 1). flags=(complain) is removed unless
---keep-complain. AppArmor records carry no exe=: use --comm or --pid.
+--keep-complain. AppArmor records carry no exe= (--exe is refused): use --comm
+or --pid.
 
 Options:
       --from-audit LOG   the audit log to learn from (required)
@@ -145,7 +146,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const filter: AuditFilter = { comm: values.comm, exe: values.exe, pid: parsePids(values.pid) };
 
   const text = await readText(profilePath, io.cwd);
-  const refine = isAppArmorProfileText(text) ? refineAppArmorText : refineSeccompText;
+  const appArmor = isAppArmorProfileText(text);
+  if (appArmor && values.exe !== undefined) throw new UsageError("AppArmor records carry no exe=: select processes with --comm or --pid");
+  const refine = appArmor ? refineAppArmorText : refineSeccompText;
   const refined = await refine(text, profilePath, auditEvents(log, filter, io), values["keep-complain"] ?? false);
 
   const say = (line: string) => io.stderr.write(`profilesmith refine: ${line}\n`);
