@@ -59,6 +59,29 @@ describe("refineAppArmor", () => {
     expect(matches(refined.profile, "/usr/bin/ls", "r")).toBe(false);
   });
 
+  it("learns signals and ptrace between its own processes (children by the profile's name), and refuses labels a rule cannot name", async () => {
+    const log = events(
+      appArmorRecord('operation="signal" class="signal" requested_mask="send" denied_mask="send" signal=term peer="app//null-/usr/bin/sleep"'),
+      appArmorRecord('operation="signal" class="signal" requested_mask="receive" denied_mask="receive" signal=term peer="app"', { profile: "app//null-/usr/bin/sleep" }),
+      appArmorRecord('operation="ptrace" class="ptrace" requested_mask="read" denied_mask="read" peer="unconfined"'),
+      appArmorRecord('operation="signal" class="signal" requested_mask="send" denied_mask="send" signal=hup peer="/usr/sbin/x (enforce)"'),
+      appArmorRecord('operation="create" class="net" family="inet" sock_type="dgram" protocol=17 requested="create" denied="create"'),
+      appArmorRecord('operation="create" class="net" family="inet" sock_type="dgram" protocol=17 requested="create" denied="create"'),
+    );
+    const refined = await refineAppArmor(complain, log);
+    expect(refined.added.map(addedRuleLine)).toEqual([
+      "added network inet dgram,: 2 records, first at dmesg.txt:5",
+      "added ptrace (read) peer=unconfined,: 1 record, first at dmesg.txt:3",
+      "added signal (receive) set=(term) peer=app,: 1 record, first at dmesg.txt:2",
+      "added signal (send) set=(term) peer=app,: 1 record, first at dmesg.txt:1",
+    ]);
+    expect(refined.unchanged.map(unchangedAccessLine)).toEqual([
+      'signal send hup peer=/usr/sbin/x (enforce): 1 record, first at dmesg.txt:4, left unchanged: peer "/usr/sbin/x (enforce)" is a label a rule cannot name plainly',
+    ]);
+    const twice = await refineAppArmor(refined.profile, log);
+    expect(twice.added).toEqual([]);
+  });
+
   it("turns per-run names into the generator's narrow globs, never wider, and merges accesses of one path", async () => {
     const log = events(
       appArmorRecord('operation="mknod" class="file" name="/tmp/tmp.AbC123xYz0" requested_mask="c" denied_mask="c" fsuid=0 ouid=0'),
