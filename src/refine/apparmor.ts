@@ -226,12 +226,12 @@ export async function refineAppArmor(
   const createdPaths = new Set(records.flatMap((event) => (event.access.what === "file" && createsFile(event.access) ? [event.access.path ?? ""] : [])));
   const groups = new Map<string, { rule: Rule; needs: Needed[]; seen: Seen }>();
   const unchangedByWhat = new Map<string, UnchangedAppArmor>();
-  const selfMaps = records.filter((event) => mapsOwnProgram(event, profile.name));
-  if (selfMaps.length > 0) {
-    notes.push(`${plural(selfMaps.length, "record")} of a program mapping itself under its complain-mode child profile: its exec rule (ix) covers that`);
+  const learnable = records.filter((event) => !mapsOwnProgram(event, profile.name));
+  const selfMaps = records.length - learnable.length;
+  if (selfMaps > 0) {
+    notes.push(`${plural(selfMaps, "record")} of a program mapping itself under its complain-mode child profile: its exec rule (ix) covers that`);
   }
-  for (const event of records) {
-    if (mapsOwnProgram(event, profile.name)) continue;
+  for (const event of learnable) {
     const need = neededRule(event, profile.name, (path) => createdPaths.has(path));
     if (typeof need === "string") {
       const what = describeRecord(event);
