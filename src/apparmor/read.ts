@@ -40,6 +40,8 @@ export interface UnmodelledRule {
 
 export interface AppArmorDocument {
   readonly profile: Profile;
+  /** The line of `profile NAME … {`. */
+  readonly profileLine: number;
   /** The line each of `profile.rules` starts on. */
   readonly ruleLines: readonly number[];
   readonly unmodelled: readonly UnmodelledRule[];
@@ -140,7 +142,7 @@ export function readAppArmorDocument(text: string, file: string): AppArmorDocume
   if (!header) return fail(end, "no profile NAME { … } block");
   if (!closed) fail(end, `profile ${header.name} (line ${header.line}) has no closing }`);
   try {
-    return { profile: profile(header.name, header.flags, rules), ruleLines, unmodelled };
+    return { profile: profile(header.name, header.flags, rules), profileLine: header.line, ruleLines, unmodelled };
   } catch (error) {
     return fail(error instanceof RangeError ? header.line : end, (error as Error).message);
   }

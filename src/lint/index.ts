@@ -3,3 +3,12 @@ export { writtenRules, type WrittenRule } from "./written-rules.js";
 export { RISKY_CALLS, riskyAllowances, type RiskyAllowance, type RiskyCalls } from "./risky.js";
 export { allowedCalls, compareWithReference, dockerDefaultProfile, type ReferenceComparison } from "./reference.js";
 export { lintJson, lintText } from "./text.js";
+export {
+  appArmorLintJson,
+  appArmorLintText,
+  lintAppArmor,
+  RISKY_CAPABILITIES,
+  type AppArmorLint,
+  type AppArmorLintCheck,
+  type AppArmorLintFinding,
+} from "./apparmor.js";

@@ -168,5 +168,6 @@ describe("readAppArmorProfile", () => {
       { keyword: "pivot_root", text: "pivot_root", line: 4 },
     ]);
     expect(doc.ruleLines).toEqual([3]);
+    expect(doc.profileLine).toBe(1);
   });
 });
