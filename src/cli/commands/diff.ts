@@ -1,6 +1,6 @@
 import { UsageError } from "../../errors.js";
-import { diffJson, diffSeccomp, diffText } from "../../diff/index.js";
-import { readSeccompProfileFile } from "../../verify/index.js";
+import { appArmorDiffJson, appArmorDiffText, diffAppArmor, diffJson, diffSeccomp, diffText } from "../../diff/index.js";
+import { readProfileFile } from "../../verify/index.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 
@@ -12,6 +12,11 @@ conditions, errno values, actions), and how each answers calls it has no rule fo
 file may be in Docker, OCI (a linux.seccomp object or a whole config.json) or SPO format, so
 a Docker and an OCI rendering of the same profile are equal.
 
+Two AppArmor profiles (told apart by content) are compared rule by rule: the rules only one
+of them has, by kind (capability, network, signal, ptrace, unix, file, mount, ...), and the
+paths both grant with other permissions; comments and order do not count, and file rules
+for one path count together (/a r, and /a w, equal /a rw,). Both files must be of one kind.
+
 Options:
       --json     print the differences as JSON
   -h, --help     show this help
@@ -20,8 +25,10 @@ Examples:
   profilesmith diff committed.json fresh.json
   profilesmith seccomp app.strace --format oci > oci.json && profilesmith diff app.json oci.json
   profilesmith diff old.json new.json --json | jq '.arches[].calls[].syscall'
+  profilesmith diff profiles/app.apparmor fresh.apparmor
 
-Exit codes: 0 the profiles answer every call alike, 1 they differ, 2 usage or input error.
+Exit codes: 0 the profiles answer every call alike (have the same rules), 1 they differ,
+2 usage or input error (a seccomp and an AppArmor profile cannot be compared).
 `;
 
 const OPTIONS = { json: { type: "boolean" } } as const;
@@ -32,7 +39,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (fileA === undefined || fileB === undefined || extra.length > 0) {
     throw new UsageError("give exactly two profiles to compare, A and B (see --help)");
   }
-  const [a, b] = await Promise.all([readSeccompProfileFile(fileA, io.cwd), readSeccompProfileFile(fileB, io.cwd)]);
+  const [a, b] = await Promise.all([readProfileFile(fileA, io.cwd), readProfileFile(fileB, io.cwd)]);
+  if (a.kind === "apparmor" && b.kind === "apparmor") {
+    const diff = diffAppArmor(a.document, b.document);
+    io.stdout.write(values.json ? appArmorDiffJson(diff, a.file, b.file) : appArmorDiffText(diff, a.file, b.file));
+    return diff.same ? EXIT.ok : EXIT.findings;
+  }
+  if (a.kind !== "seccomp" || b.kind !== "seccomp") {
+    throw new UsageError(`cannot compare a ${a.kind} profile (${a.file}) with a ${b.kind} profile (${b.file})`);
+  }
   const diff = diffSeccomp(a.profile, b.profile);
   io.stdout.write(values.json ? diffJson(diff, a.file, b.file) : diffText(diff, a.file, b.file));
   return diff.same ? EXIT.ok : EXIT.findings;
@@ -40,7 +55,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "show what one profile allows that another does not, per ABI",
+  summary: "show what one profile allows that another does not, per ABI or per AppArmor rule",
   help: HELP,
   run,
 };
