@@ -8,8 +8,8 @@ import type { Writable } from "node:stream";
 export interface Style {
   /** `message` with its leading `warning:` label, if any, in yellow. */
   warning(message: string): string;
-  /** `text` in red: something the profile would refuse. */
-  refused(text: string): string;
+  /** `report` with its first `count` lines in red: verify's reports list what the profile would refuse first. */
+  refusedLines(report: string, count: number): string;
 }
 
 const YELLOW = "\x1b[33m";
@@ -28,10 +28,14 @@ export function colourWanted(stream: Writable, env: NodeJS.ProcessEnv): boolean 
 
 const COLOURED: Style = {
   warning: (message) => message.replace(WARNING_LABEL, (label) => `${YELLOW}${label}${DEFAULT_COLOUR}`),
-  refused: (text) => `${RED}${text}${DEFAULT_COLOUR}`,
+  refusedLines: (report, count) =>
+    report
+      .split("\n")
+      .map((line, i) => (i < count && line !== "" ? `${RED}${line}${DEFAULT_COLOUR}` : line))
+      .join("\n"),
 };
 
-const PLAIN: Style = { warning: (message) => message, refused: (text) => text };
+const PLAIN: Style = { warning: (message) => message, refusedLines: (report) => report };
 
 /** The Style for writing to `stream` in environment `env`. */
 export function styleFor(stream: Writable, env: NodeJS.ProcessEnv): Style {

@@ -16,6 +16,7 @@ import {
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { terminalProgress } from "../progress.js";
+import { styleFor } from "../style.js";
 
 const HELP = `Usage: profilesmith verify (--seccomp FILE | --apparmor FILE) TRACE... [OPTIONS]
 
@@ -72,12 +73,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (values.apparmor !== undefined) return runAppArmor(values.apparmor, values.root, reading, values.json ?? false, io);
   const profileFile = await readSeccompProfileFile(values.seccomp as string, io.cwd);
   const result = await verifySeccomp(profileFile.profile, reading.events);
-  for (const warning of profileFile.warnings) io.stderr.write(`profilesmith verify: warning: ${warning}\n`);
-  const unparsed = unparsedWarning(reading.report());
-  if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${unparsed}\n`);
-  const report = values.json ? verificationJson(result, profileFile.file) : verificationText(result, profileFile.file);
+  warn(profileFile.warnings, reading, io);
+  const report = values.json
+    ? verificationJson(result, profileFile.file)
+    : styleFor(io.stdout, io.env).refusedLines(verificationText(result, profileFile.file), result.denied.length);
   io.stdout.write(report);
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** The profile's or verifier's warnings and the unparsed-lines warning, on stderr. */
+function warn(warnings: readonly string[], reading: TraceReading, io: CliIo): void {
+  const style = styleFor(io.stderr, io.env);
+  for (const warning of warnings) io.stderr.write(`profilesmith verify: ${style.warning(`warning: ${warning}`)}\n`);
+  const unparsed = unparsedWarning(reading.report());
+  if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${style.warning(unparsed)}\n`);
 }
 
 async function runAppArmor(file: string, root: string | undefined, reading: TraceReading, json: boolean, io: CliIo): Promise<ExitCode> {
@@ -89,10 +98,11 @@ async function runAppArmor(file: string, root: string | undefined, reading: Trac
     reading.events,
     rootDir === undefined ? {} : { root: rootDir, links: rootLinks(rootDir) },
   );
-  for (const warning of result.warnings) io.stderr.write(`profilesmith verify: warning: ${warning}\n`);
-  const unparsed = unparsedWarning(reading.report());
-  if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${unparsed}\n`);
-  io.stdout.write(json ? appArmorVerificationJson(result, file) : appArmorVerificationText(result, file));
+  warn(result.warnings, reading, io);
+  const report = json
+    ? appArmorVerificationJson(result, file)
+    : styleFor(io.stdout, io.env).refusedLines(appArmorVerificationText(result, file), result.denied.length);
+  io.stdout.write(report);
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
