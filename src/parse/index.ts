@@ -15,6 +15,7 @@ export {
   readTraces,
   STDIN_NAME,
   unparsedWarning,
+  type ReadProgress,
   type ReadTracesOptions,
   type TraceReading,
   type TraceReport,
