@@ -16,7 +16,7 @@ import type { AccessLetter, Observations } from "../apparmor/observe.js";
 import type { LinkSource } from "../apparmor/resolve.js";
 import { observe } from "../apparmor/observe.js";
 import { interpreterOf } from "../apparmor/interpreter.js";
-import { resolvePath } from "../apparmor/resolve.js";
+import { linkSources, recordedLinks, resolvePath, rootLinks } from "../apparmor/resolve.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 
 /** One thing the workload needs from the profile, as AppArmor asks it. */
@@ -45,11 +45,20 @@ export interface AppArmorVerification {
   readonly warnings: readonly string[];
 }
 
+/** Where symlinks are read, as for the generator (AppArmorOptions); without either, only the traces' `-y` decorations resolve paths. */
 export interface AppArmorVerifyOptions {
-  /** Symlink targets, as for the generator; undefined when the traces' `-y` decorations are all there is. */
-  readonly links?: LinkSource;
-  /** The filesystem the traces were taken on: scripts' `#!` interpreters are read there. */
+  /** The filesystem the traces were taken on: symlinks and scripts' `#!` lines are read there. */
   readonly root?: string;
+  /** Symlinks `record` kept beside the traces (path → readlink target); asked before `root`. */
+  readonly recordedSymlinks?: ReadonlyMap<string, string>;
+}
+
+function linksOf(options: AppArmorVerifyOptions): LinkSource | undefined {
+  const sources = [
+    ...(options.recordedSymlinks ? [recordedLinks(options.recordedSymlinks)] : []),
+    ...(options.root !== undefined ? [rootLinks(options.root)] : []),
+  ];
+  return sources.length ? linkSources(sources) : undefined;
 }
 
 /** `x` last, so the request reads as AppArmor spells it. */
@@ -193,7 +202,7 @@ async function firstNeeders(
   events: readonly TraceEvent[],
   wanted: ReadonlySet<string>,
   profileName: string,
-  options: AppArmorVerifyOptions,
+  links: LinkSource | undefined,
 ): Promise<Map<string, { pos: SourcePos; pid: number }>> {
   const found = new Map<string, { pos: SourcePos; pid: number }>();
   const at = (index: number) => {
@@ -203,17 +212,17 @@ async function firstNeeders(
   for (let i = 0; i < events.length && found.size < wanted.size; i++) {
     const event = events[i] as TraceEvent;
     if (event.kind !== "syscall") continue;
-    const needs = needsOf(await observe([event], { links: options.links }), profileName);
+    const needs = needsOf(await observe([event], { links }), profileName);
     for (const key of needs.keys()) if (wanted.has(key) && !found.has(key)) found.set(key, at(i));
   }
   for (const key of wanted) {
     if (found.has(key)) continue;
     let low = 0;
     let high = events.length;
-    if (!needsOf(await observe(events, { links: options.links }), profileName).has(key)) continue;
+    if (!needsOf(await observe(events, { links }), profileName).has(key)) continue;
     while (low + 1 < high) {
       const middle = (low + high) >> 1;
-      if (needsOf(await observe(events.slice(0, middle), { links: options.links }), profileName).has(key)) high = middle;
+      if (needsOf(await observe(events.slice(0, middle), { links }), profileName).has(key)) high = middle;
       else low = middle;
     }
     found.set(key, at(high - 1));
@@ -239,19 +248,20 @@ export async function verifyAppArmor(
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>,
   options: AppArmorVerifyOptions = {},
 ): Promise<AppArmorVerification> {
+  const links = linksOf(options);
   const all: TraceEvent[] = [];
   for await (const event of events) all.push(event);
-  const observed = await observe(all, { links: options.links });
+  const observed = await observe(all, { links });
   const needs = needsOf(observed, profile.name);
-  if (options.root !== undefined && options.links !== undefined) {
-    for (const need of interpreterNeeds(observed, options.root, options.links)) needs.set(needKey(need, profile.name), need);
+  if (options.root !== undefined && links !== undefined) {
+    for (const need of interpreterNeeds(observed, options.root, links)) needs.set(needKey(need, profile.name), need);
   }
   const denials = new Map<string, Omit<DeniedAccess, "first">>();
   for (const [key, need] of needs) {
     const denied = denial(profile, need);
     if (denied) denials.set(key, denied);
   }
-  const first = await firstNeeders(all, new Set(denials.keys()), profile.name, options);
+  const first = await firstNeeders(all, new Set(denials.keys()), profile.name, links);
   const denied = mergeFileDenials(
     [...denials].map(([key, d]): DeniedAccess => {
       const where = first.get(key);

@@ -1,6 +1,5 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { rootLinks } from "../../apparmor/resolve.js";
 import { InputError, UsageError } from "../../errors.js";
 import { readTraces, unparsedWarning, type TraceReading } from "../../parse/index.js";
 import {
@@ -96,7 +95,7 @@ async function runAppArmor(file: string, root: string | undefined, reading: Trac
   const result = await verifyAppArmor(
     profileFile.document.profile,
     reading.events,
-    rootDir === undefined ? {} : { root: rootDir, links: rootLinks(rootDir) },
+    rootDir === undefined ? {} : { root: rootDir },
   );
   warn(result.warnings, reading, io);
   const report = json
