@@ -69,20 +69,20 @@ function lettersText(letters: Iterable<AccessLetter>): string {
   return LETTER_ORDER.filter((l) => set.has(l)).join("");
 }
 
-/** The needs `observed` shows, each with a key that names it across observations. */
+/** The needs `observed` shows, by needKey. */
 function needsOf(observed: Observations, profileName: string): Map<string, AppArmorNeed> {
-  const needs = new Map<string, AppArmorNeed>();
+  const needs: AppArmorNeed[] = [];
   for (const access of observed.files.values()) {
-    for (const letter of access.letters) needs.set(`file\0${access.path}\0${letter}`, { kind: "file", path: access.path, perms: letter });
+    for (const letter of access.letters) needs.push({ kind: "file", path: access.path, perms: letter });
   }
-  for (const capability of observed.capabilities.keys()) needs.set(`capability\0${capability}`, { kind: "capability", capability });
+  for (const capability of observed.capabilities.keys()) needs.push({ kind: "capability", capability });
   for (const text of observed.network) {
     const [domain, type] = text.split(" ") as [string, string | undefined];
-    needs.set(`network\0${text}`, type === undefined ? { kind: "network", domain } : { kind: "network", domain, type });
+    needs.push(type === undefined ? { kind: "network", domain } : { kind: "network", domain, type });
   }
-  if (observed.readsOtherProcess !== undefined) needs.set("ptrace\0read", { kind: "ptrace", access: "read" });
-  if (observed.tracesOwn) needs.set(`ptrace\0trace\0${profileName}`, { kind: "ptrace", access: "trace" });
-  return needs;
+  if (observed.readsOtherProcess !== undefined) needs.push({ kind: "ptrace", access: "read" });
+  if (observed.tracesOwn) needs.push({ kind: "ptrace", access: "trace" });
+  return new Map(needs.map((need) => [needKey(need, profileName), need]));
 }
 
 /** Protocol names a `network` rule may use for a socket type (`network inet tcp,` is an inet stream socket). */
@@ -193,10 +193,10 @@ function needKey(need: AppArmorNeed, profileName: string): string {
 }
 
 /**
- * The first event that needs each key in `wanted`: each event observed on its
- * own (with `-yy` a call names what it touches); a need only the trace's state
- * explains (an fd opened earlier without `-y`) is found by observing growing
- * prefixes.
+ * The first event that needs each key in `wanted` (keys the whole trace
+ * needs): each event observed on its own (with `-yy` a call names what it
+ * touches); a need only the trace's state explains (an fd opened earlier
+ * without `-y`) is found by bisecting on prefixes.
  */
 async function firstNeeders(
   events: readonly TraceEvent[],
@@ -215,11 +215,11 @@ async function firstNeeders(
     const needs = needsOf(await observe([event], { links }), profileName);
     for (const key of needs.keys()) if (wanted.has(key) && !found.has(key)) found.set(key, at(i));
   }
+  // Each key is needed by the whole trace, so the shortest prefix that needs it ends at its first needer.
   for (const key of wanted) {
     if (found.has(key)) continue;
     let low = 0;
     let high = events.length;
-    if (!needsOf(await observe(events, { links }), profileName).has(key)) continue;
     while (low + 1 < high) {
       const middle = (low + high) >> 1;
       if (needsOf(await observe(events.slice(0, middle), { links }), profileName).has(key)) high = middle;
@@ -252,7 +252,8 @@ export async function verifyAppArmor(
   const all: TraceEvent[] = [];
   for await (const event of events) all.push(event);
   const observed = await observe(all, { links });
-  const needs = needsOf(observed, profile.name);
+  const traced = needsOf(observed, profile.name);
+  const needs = new Map(traced);
   if (options.root !== undefined && links !== undefined) {
     for (const need of interpreterNeeds(observed, options.root, links)) needs.set(needKey(need, profile.name), need);
   }
@@ -261,7 +262,7 @@ export async function verifyAppArmor(
     const denied = denial(profile, need);
     if (denied) denials.set(key, denied);
   }
-  const first = await firstNeeders(all, new Set(denials.keys()), profile.name, links);
+  const first = await firstNeeders(all, new Set([...denials.keys()].filter((key) => traced.has(key))), profile.name, links);
   const denied = mergeFileDenials(
     [...denials].map(([key, d]): DeniedAccess => {
       const where = first.get(key);

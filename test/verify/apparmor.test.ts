@@ -104,6 +104,14 @@ describe("profilesmith verify --apparmor", () => {
     expect(out).toContain(`${join(dir, "t.strace")}:1: pid 7: file /srv/conf w: denied by: deny /srv/conf w,\n`);
   });
 
+  it("places a need that only earlier lines explain (an fd without -y decoration) at the line that needed it", async () => {
+    const trace = '7 openat(AT_FDCWD, "/srv/lib.so", O_RDONLY|O_CLOEXEC) = 3\n7 read(3, "", 832) = 0\n7 mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE, 3, 0) = 0x7f0000000000\n';
+    const dir = workdir({ "p.apparmor": "profile app {\n  /srv/lib.so r,\n}\n", "t.strace": trace });
+    const { code, out } = await runIn(dir, ["verify", "--apparmor", "p.apparmor", join(dir, "t.strace")]);
+    expect(code).toBe(1);
+    expect(out).toContain(`${join(dir, "t.strace")}:3: pid 7: file /srv/lib.so m: missing: /srv/lib.so m,\n`);
+  });
+
   it("abstractions/base counts: reading /etc/ld.so.cache needs no rule", async () => {
     const dir = workdir({ "p.apparmor": "profile app {\n}\n", "t.strace": '7 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3\n' });
     expect((await runIn(dir, ["verify", "--apparmor", "p.apparmor", join(dir, "t.strace")])).code).toBe(0);
