@@ -10,6 +10,7 @@ import { renderPath, ruleText } from "../apparmor/render.js";
 import { profile as makeProfile, type FilePerms, type Profile, type Rule } from "../apparmor/profile.js";
 import type { AppArmorEvent, AuditEvent, SourcePos } from "../events/types.js";
 import { createsFile, neededRule, type Needed } from "./apparmor-rules.js";
+import { droppedRecordsWarning, where } from "./log-place.js";
 
 export interface RefineAppArmorOptions {
   /** Keep `flags=(complain)` (go on learning). Default: the refined profile enforces. */
@@ -46,7 +47,6 @@ export interface RefinedAppArmor {
   readonly warnings: readonly string[];
 }
 
-const where = (pos: SourcePos) => `${pos.file}:${pos.line}`;
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 function earlier(a: SourcePos, b: SourcePos): boolean {
@@ -88,10 +88,7 @@ async function gather(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>, 
         counts.otherRecords++;
         break;
       case "audit-loss":
-        warnings.push(
-          `${where(event.pos)}: the kernel dropped ${event.count === undefined ? "" : `${event.count} `}audit records here; ` +
-            "accesses they showed are missing: clear the log, run the workload again and refine from the new log",
-        );
+        warnings.push(droppedRecordsWarning(event, "accesses"));
         break;
       case "unparsed":
         if (event.reason.startsWith("AppArmor record")) warnings.push(`${where(event.pos)}: ${event.reason}; not learned from`);

@@ -6,6 +6,7 @@
 import type { AuditEvent, SourcePos } from "../events/types.js";
 import { compareArches } from "../seccomp/profile.js";
 import type { Arch } from "../syscalls/arch.js";
+import { droppedRecordsWarning, where } from "./log-place.js";
 
 /** One call on one ABI as the log shows it. */
 export interface SeenCall {
@@ -29,7 +30,6 @@ function earlier(a: SourcePos, b: SourcePos): boolean {
   return a.file < b.file || (a.file === b.file && a.line < b.line);
 }
 
-const where = (pos: SourcePos) => `${pos.file}:${pos.line}`;
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -59,10 +59,7 @@ export async function seenInLog(events: Iterable<AuditEvent> | AsyncIterable<Aud
         otherRecords++;
         break;
       case "audit-loss":
-        warnings.push(
-          `${where(event.pos)}: the kernel dropped ${event.count === undefined ? "" : `${event.count} `}audit records here; ` +
-            "calls they showed are missing: clear the log, run the workload again and refine from the new log",
-        );
+        warnings.push(droppedRecordsWarning(event, "calls"));
         break;
       case "unparsed":
         // A seccomp record we could not read is a call we cannot add; other kernel messages are expected in dmesg.
