@@ -1,13 +1,16 @@
 /**
- * The CLI's way in: strace logs named on the command line (`-` for stdin) read
- * as one stream of events, with a report of what could not be parsed, and a
- * refusal of inputs that are not strace logs at all.
+ * The CLI's way in: strace logs and kernel audit logs named on the command line
+ * (`-` for stdin) read as one stream of events, with a report of what could not
+ * be parsed, and a refusal of inputs that are neither.
  */
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { SourcePos, TraceEvent } from "../events/types.js";
+import type { AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import type { NativeArch } from "../syscalls/arch.js";
+import { looksLikeAuditLog } from "./audit/detect.js";
+import { classifyLine } from "./audit/line.js";
+import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser } from "./parser.js";
 import { straceLines } from "./stream.js";
@@ -41,6 +44,24 @@ export interface TraceReport {
   readonly unparsed: number;
   /** The first few unparsed lines (at most FIRST_UNPARSED_SHOWN). */
   readonly firstUnparsed: readonly UnparsedPlace[];
+  readonly audit: AuditReport;
+}
+
+/** What the inputs read as kernel audit logs held besides the calls of their seccomp records. */
+export interface AuditReport {
+  /** The inputs read as audit logs, in reading order. */
+  readonly logs: readonly string[];
+  readonly seccompRecords: number;
+  /** AppArmor records: no trace event carries them (profilesmith refine reads them). */
+  readonly appArmorRecords: number;
+  /** The kernel's notes that it dropped records, the first of them, and the records they say were dropped. */
+  readonly lossNotes: number;
+  readonly firstLoss: SourcePos | undefined;
+  readonly lostRecords: number;
+  /** Notes that do not say how many records were dropped (`audit: rate limit exceeded`). */
+  readonly lossNotesUncounted: number;
+  /** Lines with no seccomp or AppArmor decision: other kernel messages, other record types (SYSCALL, PROCTITLE, …). */
+  readonly otherLines: number;
 }
 
 export interface TraceReading {
@@ -59,6 +80,8 @@ const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
 const BINARY_CHECK_CHARS = 64 * 1024;
 const SUMMARY_HEADER = /^\s*% time\s+seconds/;
+/** How much of an input's start (at least) decides whether it is an audit log. */
+const DETECT_CHARS = 64 * 1024;
 
 interface FileCounts {
   lines: number;
@@ -164,18 +187,57 @@ async function* checkedLines(
 }
 
 /**
- * Reads strace logs (`-` is stdin), one after another; a folder stands for the
- * `-ff` files in it, in name order. A `-ff` file (`NAME.PID`) gives its pid to
- * its unprefixed lines. Throws InputError (while iterating)
- * for an unreadable input, binary data, a `-c` summary table, an empty input or
- * one with no strace line at all, and with `strict` at the first input with an
- * unparsed line.
+ * Whether an input is a kernel audit log, judged on its first DETECT_CHARS (or
+ * all of it when shorter), and its lines in batches from the start.
+ */
+async function sniffed(
+  lines: AsyncGenerator<readonly string[], void, undefined>,
+): Promise<{ audit: boolean; lines: AsyncIterable<readonly string[]> }> {
+  const head: Array<readonly string[]> = [];
+  let chars = 0;
+  while (chars < DETECT_CHARS) {
+    const next = await lines.next();
+    if (next.done === true) break;
+    head.push(next.value);
+    for (const line of next.value) chars += line.length + 1;
+  }
+  async function* replayed(): AsyncGenerator<readonly string[], void, undefined> {
+    yield* head;
+    yield* lines;
+  }
+  return { audit: looksLikeAuditLog(head.flat().join("\n")), lines: replayed() };
+}
+
+/** Reads one line of an input into `out`. */
+interface LineReader {
+  line(text: string, lineNo: number, out: TraceEvent[]): void;
+  end(out: TraceEvent[]): void;
+}
+
+/**
+ * Reads strace logs and kernel audit logs (`-` is stdin), one after another; a
+ * folder stands for the `-ff` files in it, in name order. A `-ff` file
+ * (`NAME.PID`) gives its pid to its unprefixed lines. An input whose start holds
+ * a seccomp or AppArmor record or the kernel's note of dropped records (dmesg,
+ * journalctl -k, audit.log) is read as an audit log: its seccomp records are
+ * syscall events, the rest is counted in the report's `audit`. Throws InputError
+ * (while iterating) for an unreadable input, binary data, a `-c` summary table,
+ * an empty input or one with no strace line at all, and with `strict` at the
+ * first input with an unparsed line.
  */
 export function readTraces(paths: readonly string[], options: ReadTracesOptions): TraceReading {
   let lines = 0;
   let syscalls = 0;
   let unparsed = 0;
   const firstUnparsed: UnparsedPlace[] = [];
+  const auditLogs: string[] = [];
+  let seccompRecords = 0;
+  let appArmorRecords = 0;
+  let lossNotes = 0;
+  let firstLoss: SourcePos | undefined;
+  let lostRecords = 0;
+  let lossNotesUncounted = 0;
+  let otherLines = 0;
   const { progress } = options;
   let bytesRead = 0;
   let total: number | undefined;
@@ -191,31 +253,70 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     }
   }
 
-  async function* readOne(path: string): AsyncGenerator<readonly TraceEvent[], void, undefined> {
-    const file = path === "-" ? STDIN_NAME : path;
-    const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
-    const unparsedBefore = unparsed;
-    const parser = new StraceParser({
+  /** One line of an audit log: its call or unreadable record into `out`, anything else counted. */
+  function auditLine(file: string, text: string, line: number, out: TraceEvent[]): void {
+    const event: AuditEvent | undefined = auditLineEvent(text, { file, line }, undefined);
+    if (event === undefined) return;
+    switch (event.kind) {
+      case "apparmor":
+        appArmorRecords++;
+        return;
+      case "audit-loss":
+        lossNotes++;
+        firstLoss ??= event.pos;
+        if (event.count === undefined) lossNotesUncounted++;
+        else lostRecords += event.count;
+        return;
+      case "audit-other":
+        otherLines++;
+        return;
+      case "unparsed":
+        // A dmesg or journal dump is mostly other kernel messages: they are counted, and
+        // --strict passes them; only a record the reader cannot read is unparsed.
+        if (classifyLine(event.text).kind === "record") out.push(event);
+        else otherLines++;
+        return;
+      case "syscall":
+        seccompRecords++;
+        out.push(event);
+        return;
+      default:
+        out.push(event);
+    }
+  }
+
+  function lineReader(path: string, file: string, audit: boolean): LineReader {
+    if (audit) return { line: (text, lineNo, out) => auditLine(file, text, lineNo, out), end: () => undefined };
+    return new StraceParser({
       file,
       native: options.native,
       pid: path === "-" ? undefined : pidFromFfName(path),
       decode: options.decode,
     });
-    let lineNo = 0;
+  }
+
+  async function* readOne(path: string): AsyncGenerator<readonly TraceEvent[], void, undefined> {
+    const file = path === "-" ? STDIN_NAME : path;
+    const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
+    const unparsedBefore = unparsed;
     const input = readInput(path, options);
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
-    for await (const batch of checkedLines(file, tracked, counts)) {
+    const { audit, lines: inputLines } = await sniffed(checkedLines(file, tracked, counts));
+    if (audit) auditLogs.push(file);
+    const reader = lineReader(path, file, audit);
+    let lineNo = 0;
+    for await (const batch of inputLines) {
       const out: TraceEvent[] = [];
-      for (const line of batch) parser.line(line, ++lineNo, out);
+      for (const line of batch) reader.line(line, ++lineNo, out);
       count(out, counts);
       if (out.length > 0) yield out;
     }
     const out: TraceEvent[] = [];
-    parser.end(out);
+    reader.end(out);
     count(out, counts);
     lines += counts.lines;
     if (counts.firstLine === undefined) throw new InputError(`${file}: empty, not a strace log`);
-    if (counts.understood === 0) {
+    if (!audit && counts.understood === 0) {
       throw new InputError("not a strace log (no line of it reads as strace output)", { file, line: counts.firstLine });
     }
     const first = firstUnparsed[0];
@@ -239,7 +340,22 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   return {
     events: eventsOf(batches()),
     batches: batches(),
-    report: () => ({ lines, syscalls, unparsed, firstUnparsed: [...firstUnparsed] }),
+    report: () => ({
+      lines,
+      syscalls,
+      unparsed,
+      firstUnparsed: [...firstUnparsed],
+      audit: {
+        logs: [...auditLogs],
+        seccompRecords,
+        appArmorRecords,
+        lossNotes,
+        firstLoss,
+        lostRecords,
+        lossNotesUncounted,
+        otherLines,
+      },
+    }),
   };
 }
 
@@ -273,4 +389,37 @@ export function unparsedWarning(report: TraceReport): string | undefined {
   const places = report.firstUnparsed.map((u) => `${u.pos.file}:${u.pos.line} (${u.reason})`).join(", ");
   const more = report.unparsed > report.firstUnparsed.length ? ", …" : "";
   return `warning: ${report.unparsed} line(s) not understood as strace output and skipped: ${places}${more}; --strict makes this an error`;
+}
+
+/** How many records the kernel's notes say it dropped: a number, "at least N" or "an unknown number of". */
+function lostCount(audit: AuditReport): string {
+  if (audit.lossNotesUncounted === 0) return String(audit.lostRecords);
+  return audit.lostRecords === 0 ? "an unknown number of" : `at least ${audit.lostRecords}`;
+}
+
+/**
+ * What the CLI says about the inputs read as audit logs (without a `warning:` or
+ * `note:` prefix): a warning when the kernel dropped records, since calls only
+ * they showed are missing; notes on which inputs were read as audit logs and on
+ * the records no trace event carries.
+ */
+export function auditMessages(report: TraceReport): { readonly warnings: readonly string[]; readonly notes: readonly string[] } {
+  const { audit } = report;
+  if (audit.logs.length === 0) return { warnings: [], notes: [] };
+  const warnings: string[] = [];
+  if (audit.firstLoss !== undefined) {
+    const { file, line } = audit.firstLoss;
+    warnings.push(
+      `the kernel dropped ${lostCount(audit)} record(s): the log is incomplete (${audit.lossNotes} note(s) of dropped records, the first at ${file}:${line}); calls only they showed are missing`,
+    );
+  }
+  const notes = [
+    `${audit.logs.join(", ")} read as kernel audit log(s): ${audit.seccompRecords} seccomp record(s) (they carry no arguments), ${audit.otherLines} other kernel line(s) skipped`,
+  ];
+  if (audit.appArmorRecords > 0) {
+    notes.push(
+      `${audit.appArmorRecords} AppArmor record(s) not used here: they are not system calls (profilesmith refine PROFILE --from-audit LOG reads them)`,
+    );
+  }
+  return { warnings, notes };
 }

@@ -50,6 +50,16 @@ describe("readTraces", () => {
       syscalls: 4,
       unparsed: 1,
       firstUnparsed: [{ pos: { file: b, line: 2 }, reason: "not a strace line" }],
+      audit: {
+        logs: [],
+        seccompRecords: 0,
+        appArmorRecords: 0,
+        lossNotes: 0,
+        firstLoss: undefined,
+        lostRecords: 0,
+        lossNotesUncounted: 0,
+        otherLines: 0,
+      },
     });
     expect(unparsedWarning(report)).toBe(
       `warning: 1 line(s) not understood as strace output and skipped: ${b}:2 (not a strace line); --strict makes this an error`,

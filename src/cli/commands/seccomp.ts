@@ -1,5 +1,6 @@
 import { UsageError } from "../../errors.js";
 import { readTraces, unparsedWarning } from "../../parse/index.js";
+import { auditMessages } from "../../parse/read-traces.js";
 import { loadAllowlist } from "../../policy/index.js";
 import {
   DEFAULT_ACTIONS,
@@ -23,6 +24,8 @@ const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
 Generate a minimal default-deny seccomp profile from strace logs and allowlists.
 TRACE is a file written by strace (-f, -ff, -o; any of -tt, -T, -y, -X raw, ...);
 "-" reads standard input. Several traces (and the files of one -ff run) merge.
+A kernel log with seccomp audit records (dmesg, journalctl -k, audit.log: e.g. from a
+--complain run) is read as one too, recognized by its content.
 
 Options:
   -o, --output FILE         write the profile to FILE (atomically) instead of stdout
@@ -118,11 +121,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     progress: terminalProgress(io.stderr),
   });
   const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
-  const unparsed = unparsedWarning(reading.report());
+  const report = reading.report();
+  const unparsed = unparsedWarning(report);
+  const audit = auditMessages(report);
   const style = styleFor(io.stderr, io.env);
   if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${style.warning(unparsed)}\n`);
-  for (const warning of generated.warnings) io.stderr.write(`profilesmith seccomp: ${style.warning(`warning: ${warning}`)}\n`);
-  for (const note of generated.notes) io.stderr.write(`profilesmith seccomp: note: ${note}\n`);
+  for (const warning of [...audit.warnings, ...generated.warnings]) {
+    io.stderr.write(`profilesmith seccomp: ${style.warning(`warning: ${warning}`)}\n`);
+  }
+  for (const note of [...audit.notes, ...generated.notes]) io.stderr.write(`profilesmith seccomp: note: ${note}\n`);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import {
   verifyAppArmor,
   verifySeccomp,
 } from "../../verify/index.js";
+import { auditMessages } from "../../parse/read-traces.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { terminalProgress } from "../progress.js";
@@ -27,7 +28,8 @@ it does not know). A call the profile answers ENOSYS is listed but is not a find
 the workload goes on after that answer: the trace shows it failing with ENOSYS already, or
 callers fall back from it to a call the profile allows (clone3 to clone with the same flags,
 statx to newfstatat, ...: generated profiles answer clone3 that way, as Docker's does).
-TRACE is a file written by strace -f (or -ff); "-" reads standard input.
+TRACE is a file written by strace -f (or -ff); "-" reads standard input. A kernel log with
+seccomp audit records (dmesg, journalctl -k, audit.log) is read as one too, by its content.
 
 With --apparmor, the traces' file accesses (at the paths the kernel resolves: trace with -yy,
 or give --root), execs, socket families and types, capabilities and ptrace are asked of the
@@ -80,12 +82,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-/** The profile's or verifier's warnings and the unparsed-lines warning, on stderr. */
+/** The profile's or verifier's warnings, the unparsed-lines warning and what the audit logs held, on stderr. */
 function warn(warnings: readonly string[], reading: TraceReading, io: CliIo): void {
   const style = styleFor(io.stderr, io.env);
-  for (const warning of warnings) io.stderr.write(`profilesmith verify: ${style.warning(`warning: ${warning}`)}\n`);
-  const unparsed = unparsedWarning(reading.report());
+  const report = reading.report();
+  const audit = auditMessages(report);
+  for (const warning of [...warnings, ...audit.warnings]) {
+    io.stderr.write(`profilesmith verify: ${style.warning(`warning: ${warning}`)}\n`);
+  }
+  const unparsed = unparsedWarning(report);
   if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${style.warning(unparsed)}\n`);
+  for (const note of audit.notes) io.stderr.write(`profilesmith verify: note: ${note}\n`);
 }
 
 async function runAppArmor(file: string, root: string | undefined, reading: TraceReading, json: boolean, io: CliIo): Promise<ExitCode> {
