@@ -388,7 +388,7 @@ export function unparsedWarning(report: TraceReport): string | undefined {
   if (report.unparsed === 0) return undefined;
   const places = report.firstUnparsed.map((u) => `${u.pos.file}:${u.pos.line} (${u.reason})`).join(", ");
   const more = report.unparsed > report.firstUnparsed.length ? ", …" : "";
-  return `warning: ${report.unparsed} line(s) not understood as strace output and skipped: ${places}${more}; --strict makes this an error`;
+  return `warning: ${report.unparsed} line(s) not understood as strace output or audit records and skipped: ${places}${more}; --strict makes this an error`;
 }
 
 /** How many records the kernel's notes say it dropped: a number, "at least N" or "an unknown number of". */

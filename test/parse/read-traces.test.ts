@@ -62,7 +62,7 @@ describe("readTraces", () => {
       },
     });
     expect(unparsedWarning(report)).toBe(
-      `warning: 1 line(s) not understood as strace output and skipped: ${b}:2 (not a strace line); --strict makes this an error`,
+      `warning: 1 line(s) not understood as strace output or audit records and skipped: ${b}:2 (not a strace line); --strict makes this an error`,
     );
     expect(unparsedWarning({ ...report, unparsed: 0, firstUnparsed: [] })).toBeUndefined();
   });
