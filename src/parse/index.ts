@@ -12,10 +12,12 @@ export { parseStrace, parseStraceBatches, parseStraceText } from "./stream.js";
 export { pidFromFfName, type StraceParseOptions } from "./parser.js";
 export { ALL_DECODED_KINDS, decodeArgs, type DecodedKind } from "./decode.js";
 export {
+  auditMessages,
   readTraces,
   STDIN_NAME,
   unparsedWarning,
   type ReadProgress,
+  type AuditReport,
   type ReadTracesOptions,
   type TraceReading,
   type TraceReport,

@@ -2,14 +2,14 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { generateAppArmor } from "../../apparmor/index.js";
 import { InputError, UsageError } from "../../errors.js";
-import { readTraces, unparsedWarning } from "../../parse/index.js";
+import { readTraces } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
 import { parseSymlinks } from "../../record/symlinks.js";
 import { parseCommandLine } from "../args.js";
+import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { terminalProgress } from "../progress.js";
-import { styleFor } from "../style.js";
 
 const HELP = `Usage: profilesmith apparmor [TRACE...] --name NAME [OPTIONS]
 
@@ -96,11 +96,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     implicitCapabilities: !values["no-implicit-caps"],
     complain: values.complain ?? false,
   });
-  const unparsed = unparsedWarning(reading.report());
-  const style = styleFor(io.stderr, io.env);
-  if (unparsed !== undefined) io.stderr.write(`profilesmith apparmor: ${style.warning(unparsed)}\n`);
-  for (const warning of generated.warnings) io.stderr.write(`profilesmith apparmor: ${style.warning(`warning: ${warning}`)}\n`);
-  for (const note of generated.notes) io.stderr.write(`profilesmith apparmor: note: ${note}\n`);
+  writeDiagnostics(io, "apparmor", reading.report(), generated);
   if (values.explain) for (const line of generated.explanation) io.stderr.write(`${line}\n`);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;

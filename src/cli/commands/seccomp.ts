@@ -1,6 +1,5 @@
 import { UsageError } from "../../errors.js";
-import { readTraces, unparsedWarning } from "../../parse/index.js";
-import { auditMessages } from "../../parse/read-traces.js";
+import { readTraces } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
 import {
   DEFAULT_ACTIONS,
@@ -13,10 +12,10 @@ import {
 } from "../../seccomp/index.js";
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
 import { parseCommandLine } from "../args.js";
+import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { terminalProgress } from "../progress.js";
-import { styleFor } from "../style.js";
 import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
 
 const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
@@ -121,15 +120,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     progress: terminalProgress(io.stderr),
   });
   const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
-  const report = reading.report();
-  const unparsed = unparsedWarning(report);
-  const audit = auditMessages(report);
-  const style = styleFor(io.stderr, io.env);
-  if (unparsed !== undefined) io.stderr.write(`profilesmith seccomp: ${style.warning(unparsed)}\n`);
-  for (const warning of [...audit.warnings, ...generated.warnings]) {
-    io.stderr.write(`profilesmith seccomp: ${style.warning(`warning: ${warning}`)}\n`);
-  }
-  for (const note of [...audit.notes, ...generated.notes]) io.stderr.write(`profilesmith seccomp: note: ${note}\n`);
+  writeDiagnostics(io, "seccomp", reading.report(), generated);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError, UsageError } from "../../errors.js";
-import { readTraces, unparsedWarning, type TraceReading } from "../../parse/index.js";
+import { auditMessages, readTraces, unparsedWarning, type TraceReading } from "../../parse/index.js";
 import {
   appArmorVerificationJson,
   appArmorVerificationText,
@@ -12,7 +12,6 @@ import {
   verifyAppArmor,
   verifySeccomp,
 } from "../../verify/index.js";
-import { auditMessages } from "../../parse/read-traces.js";
 import { parseCommandLine } from "../args.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { terminalProgress } from "../progress.js";
