@@ -6,13 +6,12 @@
  * `abstractions/base` already grants, plus the container manners every such
  * profile needs.
  */
-import type { TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import type { Allowlist } from "../policy/allowlist.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { interpreterOf } from "./interpreter.js";
 import { coveredByBase } from "./match.js";
-import type { AccessLetter, FileAccess, Observations } from "./observe.js";
+import type { AccessLetter, FileAccess, ObservedEvent, Observations } from "./observe.js";
 import { observe } from "./observe.js";
 import type { PathPattern } from "./path-pattern.js";
 import { globPattern, literalPath } from "./path-pattern.js";
@@ -27,7 +26,8 @@ import { siblingGlobs } from "./sibling-globs.js";
 export interface AppArmorOptions {
   /** The profile's name: letters, digits, `_ . -`. */
   readonly name: string;
-  readonly traces?: readonly (AsyncIterable<TraceEvent> | Iterable<TraceEvent>)[];
+  /** Trace events, and AppArmor audit records: those of `name` count (see ObserveOptions.profileName). */
+  readonly traces?: readonly (AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>)[];
   readonly allowlists?: readonly Allowlist[];
   /** The filesystem the traces were taken on (`/`, an unpacked image): symlinks and `#!` lines are read there. */
   readonly root?: string;
@@ -183,7 +183,7 @@ function interProcessRules(observed: Observations, name: string): Rule[] {
     rules.push({ kind: "ptrace", access: ["read"], comment: `reads /proc of processes outside the trace (ps, top): ${observed.readsOtherProcess}` });
   }
   if (observed.tracesOwn) rules.push({ kind: "ptrace", access: ["trace"], peer: name, comment: "the workload traces its own processes" });
-  return rules;
+  return [...rules, ...observed.recorded.values()];
 }
 
 /** An allowlist's `apparmor:` section as rules; a path that is not a glob we can write is an InputError at its field. */
@@ -241,7 +241,7 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
     ...(options.root !== undefined ? [rootLinks(options.root)] : []),
   ];
   const links = sources.length ? linkSources(sources) : undefined;
-  const observed = await observe(concat(options.traces ?? []), { links });
+  const observed = await observe(concat(options.traces ?? []), { links, profileName: options.name });
   const notes = [...observed.notes];
   if ((options.implicitCapabilities ?? true) && observed.root === undefined) {
     notes.push("the traces do not show the user id (no getuid/geteuid): dac_override, dac_read_search, fowner, fsetid not added");
@@ -260,6 +260,6 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
   return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnits) };
 }
 
-async function* concat(traces: readonly (AsyncIterable<TraceEvent> | Iterable<TraceEvent>)[]): AsyncIterable<TraceEvent> {
+async function* concat(traces: readonly (AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>)[]): AsyncIterable<ObservedEvent> {
   for (const trace of traces) yield* trace;
 }

@@ -4,18 +4,24 @@
  * made, which capabilities its calls needed. Only calls that succeeded count
  * (a failed open is refused before AppArmor is asked, or by DAC), and metadata
  * calls (stat, access, readlink, …) count for nothing: the kernel does not
- * mediate them.
+ * mediate them. AppArmor's own audit records (ALLOWED or DENIED) of the
+ * profile being written say directly what was asked: each becomes the need
+ * refine would derive from it (record-rules.ts).
  */
-import type { DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
+import type { AppArmorEvent, DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
 import { ADDRESS_FAMILIES, AF_INET, AF_INET6, AF_UNIX, CLONE_FLAGS, FCNTL_COMMANDS, FLOCK_OPERATIONS, OPEN_FLAGS } from "../parse/constants.js";
 import { splitArgs } from "../parse/scan.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { NETWORK_DOMAINS, NETWORK_TYPES } from "../policy/apparmor-vocabulary.js";
 import { ARCH_INFO } from "../syscalls/arch.js";
-import type { NetworkDomain, NetworkType } from "./profile.js";
+import type { NetworkDomain, NetworkType, Rule } from "./profile.js";
 import { UNIX_ACCESS, UNIX_TYPES } from "./profile.js";
 import type { LinkSource } from "./resolve.js";
 import { resolvePath } from "./resolve.js";
+import { createsFile, neededRule } from "./record-rules.js";
+
+/** What observe reads: trace events, and the AppArmor records of kernel audit logs. */
+export type ObservedEvent = TraceEvent | AppArmorEvent;
 
 /** File permission letters AppArmor checks, plus `x` for an exec. */
 export type AccessLetter = "r" | "w" | "a" | "l" | "k" | "m" | "x";
@@ -38,6 +44,8 @@ export interface Observations {
   /** Capability → why (the first call that needed it). */
   readonly capabilities: Map<Capability, string>;
   readonly unix: Map<UnixType, Set<UnixAccess>>;
+  /** Signal and ptrace rules AppArmor records asked for, by their text, in no particular order. */
+  readonly recorded: Map<string, Rule>;
   /** ptrace attaches between the workload's own processes. */
   tracesOwn: boolean;
   /** /proc/PID files of processes outside the trace that were read (ps, top): the first such path, or undefined. */
@@ -52,6 +60,12 @@ export interface Observations {
 export interface ObserveOptions {
   /** Symlink targets; undefined when neither recorded links nor --root were given. */
   readonly links: LinkSource | undefined;
+  /**
+   * The profile whose AppArmor records count: those of it or its children
+   * (`NAME//…`), or every record when the records name one profile only.
+   * Undefined: no record counts.
+   */
+  readonly profileName?: string;
 }
 
 const OPEN_COMMON = OPEN_FLAGS.x86_64;
@@ -168,6 +182,7 @@ class Observer {
     network: new Set(),
     capabilities: new Map(),
     unix: new Map(),
+    recorded: new Map(),
     tracesOwn: false,
     readsOtherProcess: undefined,
     root: undefined,
@@ -180,6 +195,7 @@ class Observer {
   private readonly signalled: { target: number; pos: SourcePos }[] = [];
   private readonly chowns: { uid: number; gid: number; why: string }[] = [];
   private readonly uids = new Set<number>();
+  private readonly records: AppArmorEvent[] = [];
 
   constructor(private readonly options: ObserveOptions) {}
 
@@ -261,7 +277,11 @@ class Observer {
     return undefined;
   }
 
-  event(event: TraceEvent): void {
+  event(event: ObservedEvent): void {
+    if (event.kind === "apparmor") {
+      if (event.verdict === "ALLOWED" || event.verdict === "DENIED") this.records.push(event);
+      return;
+    }
     if (event.kind !== "syscall") return;
     this.pids.add(event.pid);
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
@@ -525,7 +545,35 @@ class Observer {
   }
 
   /** Conclusions that need the whole trace: the user id, chowns to other users, signals outside the workload. */
+  /** The records of the profile (see ObserveOptions.profileName) as the accesses they asked for. */
+  private addRecords(): void {
+    const name = this.options.profileName;
+    if (name === undefined || this.records.length === 0) return;
+    const baseOf = (event: AppArmorEvent) => event.profile?.split("//")[0];
+    const only = new Set(this.records.map(baseOf)).size === 1;
+    const ours = this.records.filter((event) => only || baseOf(event) === name);
+    if (ours.length < this.records.length) {
+      this.result.notes.push(`${this.records.length - ours.length} AppArmor record(s) of other profiles than ${name} skipped`);
+    }
+    const created = new Set(ours.flatMap((event) => (event.access.what === "file" && createsFile(event.access) ? [event.access.path ?? ""] : [])));
+    for (const event of ours) {
+      const need = neededRule(event, name, (path) => created.has(path));
+      if (typeof need === "string") {
+        this.result.notes.push(`AppArmor record at ${where(event.pos)} gives no rule: ${need}`);
+      } else if (need.kind === "file") {
+        this.grant(need.path, [...need.request] as AccessLetter[], createsFile(event.access));
+      } else if (need.rule.kind === "capability") {
+        this.capability(need.rule.capability, `AppArmor record at ${where(event.pos)}`);
+      } else if (need.rule.kind === "network" && need.rule.domain !== undefined) {
+        this.result.network.add(need.rule.type === undefined ? need.rule.domain : `${need.rule.domain} ${need.rule.type}`);
+      } else {
+        this.result.recorded.set(JSON.stringify(need.rule), need.rule);
+      }
+    }
+  }
+
   finish(): Observations {
+    this.addRecords();
     const root = this.uids.size > 0 ? [...this.uids].every((uid) => uid === 0) : undefined;
     this.result.root = root;
     const own = root ? 0 : this.uids.size === 1 ? [...this.uids][0] : undefined;
@@ -550,7 +598,7 @@ class Observer {
 const UNIX_TYPE_NAMES: Readonly<Record<number, UnixType>> = { 1: "stream", 2: "dgram", 5: "seqpacket" };
 
 /** What `events` show the workload did (see the module comment). */
-export async function observe(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, options: ObserveOptions): Promise<Observations> {
+export async function observe(events: AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>, options: ObserveOptions): Promise<Observations> {
   const observer = new Observer(options);
   for await (const event of events) observer.event(event);
   return observer.finish();

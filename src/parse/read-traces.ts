@@ -5,7 +5,7 @@
  */
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
+import type { AppArmorEvent, AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import { looksLikeAuditLog } from "./audit/detect.js";
@@ -52,7 +52,7 @@ export interface AuditReport {
   /** The inputs read as audit logs, in reading order. */
   readonly logs: readonly string[];
   readonly seccompRecords: number;
-  /** AppArmor records: no trace event carries them (profilesmith refine reads them). */
+  /** AppArmor records: events of `withRecords` only (the AppArmor generator and verify read them). */
   readonly appArmorRecords: number;
   /** The kernel's notes that it dropped records, the first of them, and the records they say were dropped. */
   readonly lossNotes: number;
@@ -64,11 +64,16 @@ export interface AuditReport {
   readonly otherLines: number;
 }
 
+/** What readTraces emits with AppArmor records: the strace parser's events, and the AppArmor records of audit logs. */
+export type ReadEvent = TraceEvent | AppArmorEvent;
+
 export interface TraceReading {
-  /** The events of every input, one input after another. Iterate this or `batches`, once. */
+  /** The events of every input, one input after another. Iterate one of `events`, `batches`, `withRecords`, once. */
   readonly events: AsyncIterable<TraceEvent>;
   /** The same events in batches (faster for large traces). */
   readonly batches: AsyncIterable<readonly TraceEvent[]>;
+  /** The same events and, in their place, the AppArmor records of audit logs (for the AppArmor generator and verify). */
+  readonly withRecords: AsyncIterable<ReadEvent>;
   /** The counts so far: complete once the events have been consumed. */
   report(): TraceReport;
 }
@@ -210,8 +215,8 @@ async function sniffed(
 
 /** Reads one line of an input into `out`. */
 interface LineReader {
-  line(text: string, lineNo: number, out: TraceEvent[]): void;
-  end(out: TraceEvent[]): void;
+  line(text: string, lineNo: number, out: ReadEvent[]): void;
+  end(out: ReadEvent[]): void;
 }
 
 /**
@@ -242,7 +247,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   let bytesRead = 0;
   let total: number | undefined;
 
-  function count(events: readonly TraceEvent[], counts: FileCounts): void {
+  function count(events: readonly ReadEvent[], counts: FileCounts): void {
     for (const event of events) {
       if (event.kind === "syscall") syscalls++;
       else if (event.kind === "unparsed") {
@@ -254,12 +259,13 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   }
 
   /** One line of an audit log: its call or unreadable record into `out`, anything else counted. */
-  function auditLine(file: string, text: string, line: number, out: TraceEvent[]): void {
+  function auditLine(file: string, text: string, line: number, out: ReadEvent[], records: boolean): void {
     const event: AuditEvent | undefined = auditLineEvent(text, { file, line }, undefined);
     if (event === undefined) return;
     switch (event.kind) {
       case "apparmor":
         appArmorRecords++;
+        if (records) out.push(event);
         return;
       case "audit-loss":
         lossNotes++;
@@ -285,8 +291,8 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     }
   }
 
-  function lineReader(path: string, file: string, audit: boolean): LineReader {
-    if (audit) return { line: (text, lineNo, out) => auditLine(file, text, lineNo, out), end: () => undefined };
+  function lineReader(path: string, file: string, audit: boolean, records: boolean): LineReader {
+    if (audit) return { line: (text, lineNo, out) => auditLine(file, text, lineNo, out, records), end: () => undefined };
     return new StraceParser({
       file,
       native: options.native,
@@ -295,7 +301,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     });
   }
 
-  async function* readOne(path: string): AsyncGenerator<readonly TraceEvent[], void, undefined> {
+  async function* readOne(path: string, records: boolean): AsyncGenerator<readonly ReadEvent[], void, undefined> {
     const file = path === "-" ? STDIN_NAME : path;
     const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
     const unparsedBefore = unparsed;
@@ -303,15 +309,15 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
     const { audit, lines: inputLines } = await sniffed(checkedLines(file, tracked, counts));
     if (audit) auditLogs.push(file);
-    const reader = lineReader(path, file, audit);
+    const reader = lineReader(path, file, audit, records);
     let lineNo = 0;
     for await (const batch of inputLines) {
-      const out: TraceEvent[] = [];
+      const out: ReadEvent[] = [];
       for (const line of batch) reader.line(line, ++lineNo, out);
       count(out, counts);
       if (out.length > 0) yield out;
     }
-    const out: TraceEvent[] = [];
+    const out: ReadEvent[] = [];
     reader.end(out);
     count(out, counts);
     lines += counts.lines;
@@ -326,11 +332,12 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     if (out.length > 0) yield out;
   }
 
-  async function* batches(): AsyncGenerator<readonly TraceEvent[], void, undefined> {
+  /** The events of every input, with AppArmor records when `records`. */
+  async function* batches(records: boolean): AsyncGenerator<readonly ReadEvent[], void, undefined> {
     if (progress !== undefined) total = await totalBytes(paths);
     try {
       for (const path of paths) {
-        for (const file of await inputFiles(path)) yield* readOne(file);
+        for (const file of await inputFiles(path)) yield* readOne(file, records);
       }
     } finally {
       progress?.end();
@@ -338,8 +345,10 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   }
 
   return {
-    events: eventsOf(batches()),
-    batches: batches(),
+    // Without records, only TraceEvents are read.
+    events: eventsOf(batches(false) as AsyncIterator<readonly TraceEvent[]>),
+    batches: batches(false) as AsyncIterable<readonly TraceEvent[]>,
+    withRecords: eventsOf(batches(true)),
     report: () => ({
       lines,
       syscalls,
@@ -363,20 +372,20 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
  * The events of `batches` one at a time. Each step is one resolved promise; an
  * async generator's `yield` costs several microtasks, per event.
  */
-function eventsOf(batches: AsyncIterator<readonly TraceEvent[]>): AsyncIterableIterator<TraceEvent> {
-  let batch: readonly TraceEvent[] = [];
+function eventsOf<E>(batches: AsyncIterator<readonly E[]>): AsyncIterableIterator<E> {
+  let batch: readonly E[] = [];
   let next = 0;
-  async function nextEvent(): Promise<IteratorResult<TraceEvent, undefined>> {
+  async function nextEvent(): Promise<IteratorResult<E, undefined>> {
     while (next === batch.length) {
       const result = await batches.next();
       if (result.done === true) return { done: true, value: undefined };
       batch = result.value;
       next = 0;
     }
-    return { done: false, value: batch[next++] as TraceEvent };
+    return { done: false, value: batch[next++] as E };
   }
   return {
-    next: () => (next < batch.length ? Promise.resolve({ done: false, value: batch[next++] as TraceEvent }) : nextEvent()),
+    next: () => (next < batch.length ? Promise.resolve({ done: false, value: batch[next++] as E }) : nextEvent()),
     [Symbol.asyncIterator]() {
       return this;
     },
@@ -418,7 +427,7 @@ export function auditMessages(report: TraceReport): { readonly warnings: readonl
   ];
   if (audit.appArmorRecords > 0) {
     notes.push(
-      `${audit.appArmorRecords} AppArmor record(s) not used here: they are not system calls (profilesmith refine PROFILE --from-audit LOG reads them)`,
+      `${audit.appArmorRecords} AppArmor record(s): profilesmith apparmor and verify --apparmor read them (seccomp ones skip them: they are not system calls)`,
     );
   }
   return { warnings, notes };

@@ -9,7 +9,7 @@ import { matches } from "../apparmor/match.js";
 import { renderPath, ruleText } from "../apparmor/render.js";
 import { profile as makeProfile, type FilePerms, type Profile, type Rule } from "../apparmor/profile.js";
 import type { AppArmorEvent, AuditEvent, SourcePos } from "../events/types.js";
-import { createsFile, neededRule, type Needed } from "./apparmor-rules.js";
+import { createsFile, neededRule, type Needed } from "../apparmor/record-rules.js";
 import { droppedRecordsWarning, where } from "./log-place.js";
 
 export interface RefineAppArmorOptions {

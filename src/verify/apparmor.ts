@@ -4,15 +4,17 @@
  * letters, execs, socket families and types, capabilities with evidence,
  * ptrace) is asked of the profile with `matches` (abstractions/base
  * included). Each need the profile does not grant is a finding, placed at the
- * first trace line that needed it.
+ * first trace line that needed it. AppArmor audit records of the profile
+ * (ALLOWED or DENIED) are needs as the generator reads them; the signal and
+ * ptrace rules records ask for are not checked (a warning says how many).
  *
  * Unix socket rules are not asked: the 6.1 kernels runtimes run on do not
  * mediate them (only `network unix TYPE` at socket creation).
  */
-import type { SourcePos, TraceEvent } from "../events/types.js";
+import type { SourcePos } from "../events/types.js";
 import type { Profile } from "../apparmor/index.js";
 import { filePerms, literalPath, matchingFileRules, matches, ruleText } from "../apparmor/index.js";
-import type { AccessLetter, Observations } from "../apparmor/observe.js";
+import type { AccessLetter, ObservedEvent, Observations } from "../apparmor/observe.js";
 import type { LinkSource } from "../apparmor/resolve.js";
 import { observe } from "../apparmor/observe.js";
 import { interpreterOf } from "../apparmor/interpreter.js";
@@ -199,20 +201,21 @@ function needKey(need: AppArmorNeed, profileName: string): string {
  * without `-y`) is found by bisecting on prefixes.
  */
 async function firstNeeders(
-  events: readonly TraceEvent[],
+  events: readonly ObservedEvent[],
   wanted: ReadonlySet<string>,
   profileName: string,
   links: LinkSource | undefined,
 ): Promise<Map<string, { pos: SourcePos; pid: number }>> {
   const found = new Map<string, { pos: SourcePos; pid: number }>();
   const at = (index: number) => {
-    const event = events[index] as TraceEvent & { pos: SourcePos; pid: number };
-    return { pos: event.pos, pid: event.pid };
+    const event = events[index] as ObservedEvent & { pos: SourcePos; pid: number | undefined };
+    // The kernel's AppArmor records carry pid=; 0 stands for one that does not.
+    return { pos: event.pos, pid: event.pid ?? 0 };
   };
   for (let i = 0; i < events.length && found.size < wanted.size; i++) {
-    const event = events[i] as TraceEvent;
-    if (event.kind !== "syscall") continue;
-    const needs = needsOf(await observe([event], { links }), profileName);
+    const event = events[i] as ObservedEvent;
+    if (event.kind !== "syscall" && event.kind !== "apparmor") continue;
+    const needs = needsOf(await observe([event], { links, profileName }), profileName);
     for (const key of needs.keys()) if (wanted.has(key) && !found.has(key)) found.set(key, at(i));
   }
   // Each key is needed by the whole trace, so the shortest prefix that needs it ends at its first needer.
@@ -222,7 +225,7 @@ async function firstNeeders(
     let high = events.length;
     while (low + 1 < high) {
       const middle = (low + high) >> 1;
-      if (needsOf(await observe(events.slice(0, middle), { links }), profileName).has(key)) high = middle;
+      if (needsOf(await observe(events.slice(0, middle), { links, profileName }), profileName).has(key)) high = middle;
       else low = middle;
     }
     found.set(key, at(high - 1));
@@ -245,13 +248,13 @@ function compareNeeds(a: DeniedAccess, b: DeniedAccess): number {
 /** Every access the traces need that `profile` would refuse (see the module comment), in trace order. */
 export async function verifyAppArmor(
   profile: Profile,
-  events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>,
+  events: AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>,
   options: AppArmorVerifyOptions = {},
 ): Promise<AppArmorVerification> {
   const links = linksOf(options);
-  const all: TraceEvent[] = [];
+  const all: ObservedEvent[] = [];
   for await (const event of events) all.push(event);
-  const observed = await observe(all, { links });
+  const observed = await observe(all, { links, profileName: profile.name });
   const traced = needsOf(observed, profile.name);
   const needs = new Map(traced);
   if (options.root !== undefined && links !== undefined) {
@@ -270,12 +273,16 @@ export async function verifyAppArmor(
     }),
   );
   const unresolved = [...observed.unresolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unchecked = observed.recorded.size
+    ? [`${observed.recorded.size} signal or ptrace rule(s) the AppArmor records ask for not checked: verify asks files, capabilities, network and traced ptrace`]
+    : [];
   const warnings = unresolved.length
     ? [
+        ...unchecked,
         `${unresolved.length} path(s) not resolved through symlinks (trace without -y, no --root): ` +
           `${unresolved.slice(0, 5).map(([path, pos]) => `${path} (${pos.file}:${pos.line})`).join(", ")}` +
           `${unresolved.length > 5 ? `, and ${unresolved.length - 5} more` : ""}; the kernel checks the resolved path`,
       ]
-    : [];
+    : unchecked;
   return { kind: "apparmor", needs: needs.size, denied: denied.sort(compareNeeds), warnings };
 }

@@ -89,7 +89,7 @@ describe("readTraces on kernel audit logs", () => {
       ],
       notes: [
         `${dmesg} read as kernel audit log(s): 2 seccomp record(s) (they carry no arguments), 2 other kernel line(s) skipped`,
-        "1 AppArmor record(s) not used here: they are not system calls (profilesmith refine PROFILE --from-audit LOG reads them)",
+        "1 AppArmor record(s): profilesmith apparmor and verify --apparmor read them (seccomp ones skip them: they are not system calls)",
       ],
     });
   });

@@ -17,6 +17,8 @@ Generate a least-privilege AppArmor profile for a container from strace logs and
 TRACE is a file written by strace (-f, -ff, -o; -y or -yy recommended: they show the
 paths the kernel resolved); "-" reads standard input. A symlinks.json beside a trace
 (written by profilesmith record) resolves symlinks the way the traced machine did.
+A kernel audit log (dmesg, journalctl -k, audit.log) as TRACE grants what its AppArmor ALLOWED
+and DENIED records of NAME and its children (NAME//…) asked, or all when it names one profile.
 
 Options:
       --name NAME          the profile's name (letters, digits, _ . -): what
@@ -89,7 +91,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
   const generated = await generateAppArmor({
     name: values.name,
-    traces: [reading.events],
+    traces: [reading.withRecords],
     allowlists,
     root,
     recordedSymlinks: recordedSymlinks(positionals),

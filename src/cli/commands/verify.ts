@@ -100,7 +100,7 @@ async function runAppArmor(file: string, root: string | undefined, reading: Trac
   if (rootDir !== undefined && !(existsSync(rootDir) && statSync(rootDir).isDirectory())) throw new InputError(`--root ${root}: not a directory`);
   const result = await verifyAppArmor(
     profileFile.document.profile,
-    reading.events,
+    reading.withRecords,
     rootDir === undefined ? {} : { root: rootDir },
   );
   warn(result.warnings, reading, io);

@@ -5,8 +5,8 @@
  * a mktemp name, a hex id becomes the narrow glob that covers the next run;
  * nothing is widened into a sibling glob.
  */
-import { perRunGlob } from "../apparmor/per-run.js";
-import { globPattern, literalPath, type PathPattern } from "../apparmor/path-pattern.js";
+import { perRunGlob } from "./per-run.js";
+import { globPattern, literalPath, type PathPattern } from "./path-pattern.js";
 import {
   PTRACE_ACCESS,
   SIGNAL_ACCESS,
@@ -17,7 +17,7 @@ import {
   type NetworkType,
   type PeerLabel,
   type Rule,
-} from "../apparmor/profile.js";
+} from "./profile.js";
 import type { AppArmorAccess, AppArmorEvent } from "../events/types.js";
 import { CAPABILITIES, NETWORK_DOMAINS, NETWORK_TYPES, type Capability } from "../policy/apparmor-vocabulary.js";
 
