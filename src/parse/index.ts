@@ -16,6 +16,7 @@ export {
   readTraces,
   STDIN_NAME,
   unparsedWarning,
+  type ReadEvent,
   type ReadProgress,
   type AuditReport,
   type ReadTracesOptions,
