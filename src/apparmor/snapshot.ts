@@ -4,22 +4,18 @@
  * package root so it works from src/ (tests) and dist/ (the installed CLI).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageFile } from "../package-files.js";
 import { globPattern } from "./path-pattern.js";
 import type { FileRule } from "./profile.js";
 import { filePerms } from "./profile.js";
 import type { Variables } from "./variables.js";
 import { parseVariables } from "./variables.js";
 
-const DATA = join("src", "apparmor", "data");
-
-/** The snapshot folder: under the first ancestor of this module that has it. */
+/** The snapshot folder, shipped in the package as source data (package.json `files`). */
 function dataDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, DATA, "abstractions", "base"))) return join(dir, DATA);
-    if (dirname(dir) === dir) throw new Error(`AppArmor snapshot ${DATA} not found above ${fileURLToPath(import.meta.url)}`);
-  }
+  return fileURLToPath(packageFile("src/apparmor/data"));
 }
 
 const INCLUDE = /^\s*include\s+(if\s+exists\s+)?<([^>]+)>\s*$/;

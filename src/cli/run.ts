@@ -1,15 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { InputError, UsageError } from "../errors.js";
+import { packageFile } from "../package-files.js";
 import { EXIT, type CliIo } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 
-/** The package's version, found from this module whether it runs from `src/` or `dist/src/`. */
 function packageVersion(): string {
-  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
-    const manifest = new URL("package.json", dir);
-    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-  }
-  throw new Error("package.json not found above the CLI module");
+  return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
 }
 
 function topLevelHelp(): string {

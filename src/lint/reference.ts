@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { readSeccompProfile } from "../seccomp/generate.js";
-import { packageFile } from "../seccomp/package-files.js";
+import { packageFile } from "../package-files.js";
 import type { SeccompProfile } from "../seccomp/profile.js";
 import { syscallNames } from "../syscalls/index.js";
 import type { Arch } from "../syscalls/arch.js";

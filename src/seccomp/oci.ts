@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { z } from "zod";
 import { parseJson } from "./docker.js";
-import { packageFile } from "./package-files.js";
+import { packageFile } from "../package-files.js";
 import { canonicalProfile, withNativeArches, type SeccompProfile } from "./profile.js";
 import {
   archesFromScmp,

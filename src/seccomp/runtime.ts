@@ -11,7 +11,7 @@ import type { Policy } from "../policy/model.js";
 import { isSyscall } from "../syscalls/index.js";
 import { ARCH_INFO, type Arch } from "../syscalls/arch.js";
 import { isNarrowed } from "./arg-rules.js";
-import { packageFile } from "./package-files.js";
+import { packageFile } from "../package-files.js";
 import { parseJson } from "./docker.js";
 import { parseWith } from "./scmp.js";
 import { retargetPolicy, type Retargeted } from "./translate.js";
