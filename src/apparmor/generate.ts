@@ -22,6 +22,7 @@ import { renderProfile } from "./render.js";
 import type { LinkSource } from "./resolve.js";
 import { linkSources, recordedLinks, resolvePath, rootLinks } from "./resolve.js";
 import { siblingGlobs } from "./sibling-globs.js";
+import { byCodeUnit } from "../order.js";
 
 export interface AppArmorOptions {
   /** The profile's name: letters, digits, `_ . -`. */
@@ -99,10 +100,6 @@ function coverComment(covers: readonly string[]): string {
   return `covers ${covers.length === 1 ? "" : `${covers.length} observed paths: `}${shown}${more}`;
 }
 
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Adds the interpreters of the scripts the workload ran (their `#!` line under `root`). */
 function addInterpreters(observed: Observations, root: string, links: LinkSource, notes: string[]): void {
   const execs = [...observed.files.values()].filter((f) => f.letters.has("x")).map((f) => f.path);
@@ -120,7 +117,7 @@ function addInterpreters(observed: Observations, root: string, links: LinkSource
 
 /** File rules from observed accesses: per-run globs, sibling globs, minus abstractions/base. */
 function fileRules(observed: Observations, explanation: string[]): Rule[] {
-  const accesses = [...observed.files.values()].sort((a, b) => byCodeUnits(a.path, b.path));
+  const accesses = [...observed.files.values()].sort((a, b) => byCodeUnit(a.path, b.path));
   const created = (prefix: string) => observed.files.get(prefix)?.created === true;
   const needed = accesses.filter((a) => !coveredByBase(a.path, requestOf(a.letters)));
   const groups = new Map<string, PathGroup>();
@@ -176,7 +173,7 @@ function interProcessRules(observed: Observations, name: string): Rule[] {
   const rules: Rule[] = [
     { kind: "signal", access: ["receive"], set: [], peer: "unconfined", comment: "the container runtime stops the container (docker stop, kill)" },
   ];
-  for (const [type, accesses] of [...observed.unix].sort(([a], [b]) => byCodeUnits(a, b))) {
+  for (const [type, accesses] of [...observed.unix].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (accesses.size > 0) rules.push({ kind: "unix", access: [...accesses], type });
   }
   if (observed.readsOtherProcess !== undefined) {
@@ -219,7 +216,7 @@ const NETWORK_TYPE_WORDS: Readonly<Record<string, true>> = Object.fromEntries(
 );
 
 function unresolvedWarning(observed: Observations): string[] {
-  const paths = [...observed.unresolved].sort(([a], [b]) => byCodeUnits(a, b));
+  const paths = [...observed.unresolved].sort(([a], [b]) => byCodeUnit(a, b));
   if (paths.length === 0) return [];
   const shown = paths.slice(0, 5).map(([path, pos]) => `${path} (${pos.file}:${pos.line})`);
   const more = paths.length > 5 ? `, and ${paths.length - 5} more` : "";
@@ -257,7 +254,7 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
     ...(options.allowlists ?? []).flatMap(allowlistRules),
   ];
   const result = profile(options.name, options.complain ? [...CONTAINER_FLAGS, "complain"] : CONTAINER_FLAGS, rules);
-  return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnits) };
+  return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnit) };
 }
 
 async function* concat(traces: readonly (AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>)[]): AsyncIterable<ObservedEvent> {

@@ -6,6 +6,7 @@ import type { PathPattern } from "./path-pattern.js";
 import type { FileRule, DenyFileRule, Profile, Rule } from "./profile.js";
 import { permsText, PTRACE_ACCESS, SIGNAL_ACCESS, SIGNALS, UNIX_ACCESS } from "./profile.js";
 import { quotePath } from "./quote.js";
+import { byCodeUnit } from "../order.js";
 
 /** Literal paths made only of these bytes are written without quotes, for readability. */
 const UNQUOTED_LITERAL = /^\/[A-Za-z0-9/._+\-]*$/;
@@ -78,7 +79,7 @@ export function renderProfile(profile: Profile): string {
   const entries = profile.rules.map((rule) => ({ group: group(rule), text: ruleText(rule), comment: rule.comment ?? "" }));
   const key = (e: (typeof entries)[number]): string => `${e.group}\0${e.text}\0${e.comment}`;
   const sorted = [...new Map(entries.map((e) => [key(e), e])).values()].sort((a, b) =>
-    a.group - b.group || compareBytes(a.text, b.text) || compareBytes(a.comment, b.comment),
+    a.group - b.group || byCodeUnit(a.text, b.text) || byCodeUnit(a.comment, b.comment),
   );
   const body: string[] = [`${INDENT}include <abstractions/base>`];
   let previous: number | undefined;
@@ -90,8 +91,4 @@ export function renderProfile(profile: Profile): string {
   }
   const flags = profile.flags.length ? ` flags=(${profile.flags.join(",")})` : "";
   return ["abi <abi/3.0>,", "include <tunables/global>", "", `profile ${profile.name}${flags} {`, ...body, "}", ""].join("\n");
-}
-
-function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

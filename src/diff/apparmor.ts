@@ -5,6 +5,7 @@
  */
 import type { AppArmorDocument, FilePerms, Rule } from "../apparmor/index.js";
 import { permsText, renderPath, ruleText } from "../apparmor/index.js";
+import { byCodeUnit } from "../order.js";
 
 export type AppArmorRuleKind = Rule["kind"] | AppArmorDocument["unmodelled"][number]["keyword"];
 
@@ -61,10 +62,6 @@ function entries(document: AppArmorDocument): Map<string, Entry> {
   return out;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function diffAppArmor(a: AppArmorDocument, b: AppArmorDocument): AppArmorDiff {
   const ea = entries(a);
   const eb = entries(b);
@@ -75,7 +72,7 @@ export function diffAppArmor(a: AppArmorDocument, b: AppArmorDocument): AppArmor
     else if (other.text !== entry.text) rules.push({ kind: entry.kind, change: "changed", a: entry.text, b: other.text });
   }
   for (const [key, entry] of eb) if (!ea.has(key)) rules.push({ kind: entry.kind, change: "added", b: entry.text });
-  rules.sort((x, y) => compare(x.kind, y.kind) || compare(x.a ?? x.b ?? "", y.a ?? y.b ?? ""));
+  rules.sort((x, y) => byCodeUnit(x.kind, y.kind) || byCodeUnit(x.a ?? x.b ?? "", y.a ?? y.b ?? ""));
   const flagsDiffer = a.profile.flags.join(",") !== b.profile.flags.join(",");
   const nameDiffers = a.profile.name !== b.profile.name;
   return {

@@ -7,6 +7,7 @@
 import type { AppArmorDocument, DenyFileRule, FileRule, Profile } from "../apparmor/index.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { matches, matchingFileRules, ruleText } from "../apparmor/index.js";
+import { plural } from "../plural.js";
 
 export type AppArmorLintCheck = "risky capability" | "unconfined exec" | "risky file access" | "privileged rule" | "complain mode";
 
@@ -143,7 +144,7 @@ export function appArmorLintText(lint: AppArmorLint, file: string): string {
   const count = lint.findings.length;
   return [
     ...lint.findings.map((f) => `${file}:${f.line}: ${f.rule}: ${f.check}: ${f.reason}`),
-    `${file}: ${count === 0 ? "no findings" : `${count} finding${count === 1 ? "" : "s"}`}`,
+    `${file}: ${count === 0 ? "no findings" : plural(count, "finding")}`,
   ]
     .map((line) => `${line}\n`)
     .join("");

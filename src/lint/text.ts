@@ -1,6 +1,7 @@
 /** `profilesmith lint`'s report: one line per finding, then the comparison with Docker's default profile. */
 import { DOCKER_DEFAULT_SOURCE } from "./reference.js";
 import type { SeccompLint, SeccompLintCheck } from "./seccomp.js";
+import { plural } from "../plural.js";
 
 const CHECK_WORDS: Readonly<Record<SeccompLintCheck, string>> = {
   risky: "risky",
@@ -23,7 +24,7 @@ export function lintText(lint: SeccompLint, file: string): string {
   const count = lint.findings.length;
   return [
     ...findings,
-    `${file}: ${count === 0 ? "no findings" : `${count} finding${count === 1 ? "" : "s"}`}`,
+    `${file}: ${count === 0 ? "no findings" : plural(count, "finding")}`,
     "",
     `Compared with Docker's default profile (${DOCKER_DEFAULT_SOURCE}, no added capabilities):`,
     ...comparison,

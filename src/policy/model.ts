@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { ARCHES, type Arch } from "../syscalls/arch.js";
+import { byCodeUnit } from "../order.js";
 
 export const ArchSchema = z.enum(ARCHES);
 
@@ -113,11 +114,6 @@ export type Policy = z.infer<typeof PolicySchema>;
 
 export const EMPTY_POLICY: Policy = { allow: {}, deny: {} };
 
-/** Code-unit order: the same on every machine and locale. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function sortedUnion<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
   const merged = [...a, ...b].sort(compare);
   return merged.filter((item, i) => i === 0 || compare(merged[i - 1] as T, item) !== 0);
@@ -130,7 +126,7 @@ function mergeRecords<K extends string, V>(
   a: Partial<Record<K, V>>,
   b: Partial<Record<K, V>>,
   join: (x: V, y: V) => V,
-  order: (x: K, y: K) => number = compareStrings,
+  order: (x: K, y: K) => number = byCodeUnit,
 ): Partial<Record<K, V>> {
   const keys = sortedUnion(Object.keys(a) as K[], Object.keys(b) as K[], order);
   const out: Partial<Record<K, V>> = {};
@@ -165,7 +161,7 @@ export function mergeSources<S extends Source>(a: readonly S[], b: readonly S[])
     const seen = byKey.get(key);
     byKey.set(key, joinSource(seen ?? source, source));
   }
-  return [...byKey.entries()].sort(([x], [y]) => compareStrings(x, y)).map(([, source]) => source);
+  return [...byKey.entries()].sort(([x], [y]) => byCodeUnit(x, y)).map(([, source]) => source);
 }
 
 export function joinArgValues(a: ArgValues, b: ArgValues): ArgValues {
@@ -199,7 +195,7 @@ function ruleKey(rule: ArgRule): string {
 
 /** The conditions of a rule in canonical order, without duplicates. */
 export function normalizeConditions(conditions: readonly ArgCondition[]): ArgCondition[] {
-  return sortedUnion([], conditions, (x, y) => compareStrings(conditionKey(x), conditionKey(y)));
+  return sortedUnion([], conditions, (x, y) => byCodeUnit(conditionKey(x), conditionKey(y)));
 }
 
 function mergeRules(a: readonly ArgRule[], b: readonly ArgRule[]): ArgRule[] {
@@ -213,7 +209,7 @@ function mergeRules(a: readonly ArgRule[], b: readonly ArgRule[]): ArgRule[] {
       sources: mergeSources(seen?.sources ?? [], rule.sources),
     });
   }
-  return [...byKey.entries()].sort(([x], [y]) => compareStrings(x, y)).map(([, rule]) => rule);
+  return [...byKey.entries()].sort(([x], [y]) => byCodeUnit(x, y)).map(([, rule]) => rule);
 }
 
 function joinArchAllows(a: ArchAllows, b: ArchAllows): ArchAllows {

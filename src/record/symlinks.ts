@@ -11,6 +11,7 @@ import { posix } from "node:path";
 import { z } from "zod";
 import type { SyscallEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
+import { byCodeUnit } from "../order.js";
 
 /** Symlink path → readlink target. */
 export type Symlinks = ReadonlyMap<string, string>;
@@ -89,13 +90,9 @@ export const readLinkHere: ReadLink = (path) => {
   }
 };
 
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The `symlinks.json` text: keys sorted, one link a line. */
 export function renderSymlinks(symlinks: Symlinks): string {
-  const sorted = [...symlinks].sort(([a], [b]) => byCodeUnits(a, b));
+  const sorted = [...symlinks].sort(([a], [b]) => byCodeUnit(a, b));
   return `${JSON.stringify(Object.fromEntries(sorted), null, 2)}\n`;
 }
 

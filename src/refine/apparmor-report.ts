@@ -1,12 +1,12 @@
 /** What `refine` tells the user about an AppArmor profile: one line per rule added or access left as it was. */
 import { ruleText } from "../apparmor/render.js";
-import type { SourcePos } from "../events/types.js";
 import type { AddedAppArmorRule, Seen, UnchangedAppArmor } from "./apparmor.js";
+import { where } from "./log-place.js";
+import { plural } from "../plural.js";
 
-const where = (pos: SourcePos) => `${pos.file}:${pos.line}`;
 
 function seen({ count, first }: Seen): string {
-  return `${count} record${count === 1 ? "" : "s"}, first at ${where(first)}`;
+  return `${plural(count, "record")}, first at ${where(first)}`;
 }
 
 /** `added RULE: N records, first at LOG:LINE` (`widened RULE (was RULE)` when a rule of the same path grew). */

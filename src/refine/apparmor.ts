@@ -11,6 +11,8 @@ import { profile as makeProfile, type FilePerms, type Profile, type Rule } from 
 import type { AppArmorEvent, AuditEvent, SourcePos } from "../events/types.js";
 import { createsFile, neededRule, type Needed } from "../apparmor/record-rules.js";
 import { droppedRecordsWarning, where } from "./log-place.js";
+import { plural } from "../plural.js";
+import { byCodeUnit } from "../order.js";
 
 export interface RefineAppArmorOptions {
   /** Keep `flags=(complain)` (go on learning). Default: the refined profile enforces. */
@@ -47,14 +49,9 @@ export interface RefinedAppArmor {
   readonly warnings: readonly string[];
 }
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 function earlier(a: SourcePos, b: SourcePos): boolean {
   return a.file < b.file || (a.file === b.file && a.line < b.line);
-}
-
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Complain mode logs ALLOWED, enforce mode DENIED: both are accesses the profile lacked. */
@@ -250,7 +247,7 @@ export async function refineAppArmor(
   const added: AddedAppArmorRule[] = [];
   const unchanged = [...unchangedByWhat.values()];
   const alreadyGranted: string[] = [];
-  for (const [key, group] of [...groups].sort(([a], [b]) => byText(a, b))) {
+  for (const [key, group] of [...groups].sort(([a], [b]) => byCodeUnit(a, b))) {
     const { seen } = group;
     if (allGranted(makeProfile(profile.name, profile.flags, rules), group.needs)) {
       alreadyGranted.push(ruleText(group.rule));
@@ -266,13 +263,13 @@ export async function refineAppArmor(
     rules = next;
     added.push({ rule, ...(replaced ? { replaced } : {}), ...seen });
   }
-  if (alreadyGranted.length > 0) notes.push(`already granted: ${alreadyGranted.sort(byText).join(" ")}`);
+  if (alreadyGranted.length > 0) notes.push(`already granted: ${alreadyGranted.sort(byCodeUnit).join(" ")}`);
   const leftComplain = profile.flags.includes("complain") && !options.keepComplain;
   const flags = leftComplain ? profile.flags.filter((flag) => flag !== "complain") : profile.flags;
   return {
     profile: makeProfile(profile.name, flags, rules),
-    added: added.sort((a, b) => byText(ruleText(a.rule), ruleText(b.rule))),
-    unchanged: unchanged.sort((a, b) => byText(a.what, b.what) || byText(a.why, b.why)),
+    added: added.sort((a, b) => byCodeUnit(ruleText(a.rule), ruleText(b.rule))),
+    unchanged: unchanged.sort((a, b) => byCodeUnit(a.what, b.what) || byCodeUnit(a.why, b.why)),
     leftComplain,
     notes,
     warnings,

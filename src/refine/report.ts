@@ -1,15 +1,15 @@
 /** What `refine` tells the user: one line per call added or left as it was. */
-import type { SourcePos } from "../events/types.js";
 import type { ArgCondition } from "../policy/model.js";
 import type { SeccompRule } from "../seccomp/profile.js";
 import type { SeenCall } from "./seen-calls.js";
 import type { Unchanged } from "./seccomp.js";
+import { where } from "./log-place.js";
+import { plural } from "../plural.js";
 
 const hex = (value: number) => `0x${value.toString(16)}`;
-const where = (pos: SourcePos) => `${pos.file}:${pos.line}`;
 
 function seen(call: SeenCall): string {
-  return `${call.count} record${call.count === 1 ? "" : "s"}, first at ${where(call.first)}`;
+  return `${plural(call.count, "record")}, first at ${where(call.first)}`;
 }
 
 function conditionText(condition: ArgCondition): string {

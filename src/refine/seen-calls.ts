@@ -7,6 +7,7 @@ import type { AuditEvent, SourcePos } from "../events/types.js";
 import { compareArches } from "../seccomp/profile.js";
 import type { Arch } from "../syscalls/arch.js";
 import { droppedRecordsWarning, where } from "./log-place.js";
+import { plural } from "../plural.js";
 
 /** One call on one ABI as the log shows it. */
 export interface SeenCall {
@@ -31,7 +32,6 @@ function earlier(a: SourcePos, b: SourcePos): boolean {
 }
 
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** Gathers the seccomp calls of a log and says what else it held. */
 export async function seenInLog(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>): Promise<SeenInLog> {

@@ -34,6 +34,7 @@ import {
   withNativeArches,
 } from "./profile.js";
 import { VDSO_CALLS } from "./vdso.js";
+import { byCodeUnit } from "../order.js";
 
 export interface BuildOptions {
   /** The ABIs to filter for; default: the policy's, plus the native ABI of each. */
@@ -179,7 +180,7 @@ function libseccompWarnings(profile: SeccompProfile): string[] {
     archesByName.set(rule.name, arches);
   }
   return [...archesByName.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(
       ([name, arches]) =>
         `${name} (${arches.join(", ")}) is unknown to libseccomp ${LIBSECCOMP_VERSION} (runc 1.1.5, crun 1.8.1 on ` +

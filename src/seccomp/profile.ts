@@ -5,6 +5,7 @@
  */
 import type { ArgCondition } from "../policy/model.js";
 import { ARCH_INFO, ARCHES, type Arch } from "../syscalls/arch.js";
+import { byCodeUnit } from "../order.js";
 
 /**
  * What the filter does with a call. `errno` fails the call with `errno`;
@@ -69,10 +70,6 @@ export interface SeccompProfile {
   readonly rules: readonly SeccompRule[];
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function compareArches(a: Arch, b: Arch): number {
   return ARCHES.indexOf(a) - ARCHES.indexOf(b);
 }
@@ -94,7 +91,7 @@ function conditionKey(condition: ArgCondition): string {
 }
 
 export function compareConditions(a: ArgCondition, b: ArgCondition): number {
-  return a.index - b.index || compareStrings(a.op, b.op) || a.value - b.value || valueTwo(a) - valueTwo(b);
+  return a.index - b.index || byCodeUnit(a.op, b.op) || a.value - b.value || valueTwo(a) - valueTwo(b);
 }
 
 /** A rule's action and conditions, without arch and name: what emitters group names by. */
@@ -105,8 +102,8 @@ export function ruleShapeKey(rule: Pick<SeccompRule, "verdict" | "args">): strin
 function compareRules(a: SeccompRule, b: SeccompRule): number {
   return (
     compareArches(a.arch, b.arch) ||
-    compareStrings(a.name, b.name) ||
-    compareStrings(ruleShapeKey(a), ruleShapeKey(b))
+    byCodeUnit(a.name, b.name) ||
+    byCodeUnit(ruleShapeKey(a), ruleShapeKey(b))
   );
 }
 

@@ -16,6 +16,7 @@ import {
   type SeccompRule,
   type Verdict,
 } from "./profile.js";
+import { byCodeUnit } from "../order.js";
 
 /** Rules with the same action and conditions, for every name in `names` (sorted). */
 export interface RuleGroup {
@@ -50,12 +51,8 @@ function groupRules(rules: readonly SeccompRule[]): RuleGroup[] {
     groups.set(key, group);
   }
   return [...groups.values()]
-    .map((group) => ({ names: [...group.names].sort(compareStrings), verdict: group.verdict, args: group.args }))
+    .map((group) => ({ names: [...group.names].sort(byCodeUnit), verdict: group.verdict, args: group.args }))
     .sort(compareGroups);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Most lenient action first, unconditional before conditional, then by first name. */
@@ -63,8 +60,8 @@ function compareGroups(a: RuleGroup, b: RuleGroup): number {
   return (
     ACTIONS_BY_STRICTNESS.indexOf(a.verdict.action) - ACTIONS_BY_STRICTNESS.indexOf(b.verdict.action) ||
     a.args.length - b.args.length ||
-    compareStrings(ruleShapeKey(a), ruleShapeKey(b)) ||
-    compareStrings(a.names[0] ?? "", b.names[0] ?? "")
+    byCodeUnit(ruleShapeKey(a), ruleShapeKey(b)) ||
+    byCodeUnit(a.names[0] ?? "", b.names[0] ?? "")
   );
 }
 

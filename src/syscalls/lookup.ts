@@ -1,5 +1,6 @@
 import { ARCHES, type Arch } from "./arch.js";
 import { SYSCALL_TABLES, type SyscallName, type SyscallNameOf } from "./tables.js";
+import { byCodeUnit } from "../order.js";
 
 interface Lookup {
   readonly numberOf: ReadonlyMap<string, number>;
@@ -7,10 +8,6 @@ interface Lookup {
   readonly sortedNames: readonly string[];
   readonly unimplemented: ReadonlySet<string>;
   readonly aliases: ReadonlyMap<string, string>;
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function buildLookup(arch: Arch): Lookup {

@@ -20,6 +20,7 @@ import { observe } from "../apparmor/observe.js";
 import { interpreterOf } from "../apparmor/interpreter.js";
 import { linkSources, recordedLinks, resolvePath, rootLinks } from "../apparmor/resolve.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
+import { byCodeUnit } from "../order.js";
 
 /** One thing the workload needs from the profile, as AppArmor asks it. */
 export type AppArmorNeed =
@@ -272,7 +273,7 @@ export async function verifyAppArmor(
       return where ? { ...d, first: where } : d;
     }),
   );
-  const unresolved = [...observed.unresolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unresolved = [...observed.unresolved].sort(([a], [b]) => byCodeUnit(a, b));
   const unchecked = observed.recorded.size
     ? [`${observed.recorded.size} signal or ptrace rule(s) the AppArmor records ask for not checked: verify asks files, capabilities, network and traced ptrace`]
     : [];

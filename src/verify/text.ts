@@ -2,13 +2,10 @@
 import { verdictText } from "./describe.js";
 import type { FilterAnswer } from "./decide.js";
 import type { DeniedCalls, SeccompVerification } from "./seccomp.js";
+import { plural } from "../plural.js";
 
 export function answerText(answer: FilterAnswer): string {
   return answer.known ? verdictText(answer.verdict) : answer.verdicts.map(verdictText).join(" or ");
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function place(group: DeniedCalls): string {
