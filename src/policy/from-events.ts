@@ -5,7 +5,7 @@
  */
 import type { DecodedArgs, SyscallEvent, TraceEvent } from "../events/types.js";
 import type { Arch } from "../syscalls/arch.js";
-import { EMPTY_POLICY, mergePolicies, type ArgFacts, type ArgIndex, type Policy, type SyscallAllow } from "./model.js";
+import { EMPTY_POLICY, mergePolicies, PID_SAMPLE, type ArgFacts, type ArgIndex, type Policy, type SyscallAllow } from "./model.js";
 
 /**
  * The arguments whose values the policy records, by syscall: argument index
@@ -19,19 +19,40 @@ const TRACKED_ARGS: Readonly<Record<string, { index: ArgIndex; value: (decoded: 
   personality: { index: "0", value: (d) => (d.call === "personality" ? d.persona : undefined) },
 };
 
+interface FileTally {
+  calls: number;
+  /** The lowest pids, ascending, at most PID_SAMPLE. */
+  readonly pids: number[];
+}
+
 interface CallTally {
-  readonly byFile: Map<string, { calls: number; pids: Set<number> }>;
+  readonly byFile: Map<string, FileTally>;
   readonly values: Map<ArgIndex, Set<number> | "any">;
 }
 
-function tally(calls: Map<string, CallTally>, event: SyscallEvent): void {
-  const key = `${event.arch}\0${event.name}`;
-  let call = calls.get(key);
-  if (!call) calls.set(key, (call = { byFile: new Map(), values: new Map() }));
+/** Adds `pid` to an ascending sample of the lowest PID_SAMPLE pids. */
+function samplePid(pids: number[], pid: number): void {
+  const last = pids.length - 1;
+  if (last >= 0 && pid >= (pids[last] as number)) {
+    if (pid === pids[last] || pids.length === PID_SAMPLE) return;
+    pids.push(pid);
+    return;
+  }
+  const at = pids.findIndex((p) => p >= pid);
+  if (pids[at] === pid) return;
+  pids.splice(at, 0, pid);
+  if (pids.length > PID_SAMPLE) pids.pop();
+}
+
+function tally(calls: Map<Arch, Map<string, CallTally>>, event: SyscallEvent): void {
+  let ofArch = calls.get(event.arch);
+  if (!ofArch) calls.set(event.arch, (ofArch = new Map()));
+  let call = ofArch.get(event.name);
+  if (!call) ofArch.set(event.name, (call = { byFile: new Map(), values: new Map() }));
   let file = call.byFile.get(event.pos.file);
-  if (!file) call.byFile.set(event.pos.file, (file = { calls: 0, pids: new Set() }));
+  if (!file) call.byFile.set(event.pos.file, (file = { calls: 0, pids: [] }));
   file.calls += 1;
-  file.pids.add(event.pid);
+  samplePid(file.pids, event.pid);
 
   const tracked = TRACKED_ARGS[event.name];
   if (!tracked) return;
@@ -44,12 +65,7 @@ function tally(calls: Map<string, CallTally>, event: SyscallEvent): void {
 function allowOfCall(call: CallTally): SyscallAllow {
   const args: ArgFacts = {};
   for (const [index, values] of call.values) args[index] = values === "any" ? "any" : [...values];
-  const sources = [...call.byFile].map(([file, { calls, pids }]) => ({
-    kind: "trace" as const,
-    file,
-    calls,
-    pids: [...pids],
-  }));
+  const sources = [...call.byFile].map(([file, { calls, pids }]) => ({ kind: "trace" as const, file, calls, pids }));
   return { sources, args };
 }
 
@@ -61,15 +77,15 @@ function allowOfCall(call: CallTally): SyscallAllow {
  * them under strace, but the real program will make them.
  */
 export async function policyFromEvents(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>): Promise<Policy> {
-  const calls = new Map<string, CallTally>();
+  const calls = new Map<Arch, Map<string, CallTally>>();
   for await (const event of events) {
     if (event.kind === "syscall") tally(calls, event);
   }
   const allow: Policy["allow"] = {};
-  for (const [key, call] of calls) {
-    const [arch, name] = key.split("\0") as [Arch, string];
-    const syscalls = (allow[arch] ??= { syscalls: {}, rules: [] }).syscalls;
-    syscalls[name] = allowOfCall(call);
+  for (const [arch, ofArch] of calls) {
+    const syscalls: Record<string, SyscallAllow> = {};
+    for (const [name, call] of ofArch) syscalls[name] = allowOfCall(call);
+    allow[arch] = { syscalls, rules: [] };
   }
   // Merging with nothing sorts everything into canonical order.
   return mergePolicies({ allow, deny: {} }, EMPTY_POLICY);

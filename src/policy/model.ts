@@ -12,12 +12,19 @@ import { byCodeUnit } from "../order.js";
 
 export const ArchSchema = z.enum(ARCHES);
 
-/** A trace file that showed the call: how many times, by which processes. */
+/**
+ * How many pids a trace source names: the lowest ones. Enough to find the
+ * processes in the trace, and bounded, so that a day-long trace of a service
+ * that forks per request keeps a policy of constant size.
+ */
+export const PID_SAMPLE = 8;
+
+/** A trace file that showed the call: how many times, and the lowest pids of the processes that made it. */
 export const TraceSourceSchema = z.strictObject({
   kind: z.literal("trace"),
   file: z.string(),
   calls: z.number().int().nonnegative(),
-  pids: z.array(z.number().int().nonnegative()),
+  pids: z.array(z.number().int().nonnegative()).max(PID_SAMPLE),
 });
 export type TraceSource = z.infer<typeof TraceSourceSchema>;
 
@@ -148,7 +155,7 @@ function sourceKey(source: Source): string {
 function joinSource<S extends Source>(a: S, b: S): S {
   if (a.kind === "trace" && b.kind === "trace") {
     // The same trace read twice is still one trace: max and union keep merging idempotent.
-    return { ...a, calls: Math.max(a.calls, b.calls), pids: numbers(a.pids, b.pids) };
+    return { ...a, calls: Math.max(a.calls, b.calls), pids: numbers(a.pids, b.pids).slice(0, PID_SAMPLE) };
   }
   return a;
 }

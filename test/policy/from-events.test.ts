@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DecodedArgs, SyscallEvent, TraceEvent } from "../../src/events/types.js";
 import type { Arch } from "../../src/syscalls/arch.js";
-import { mergePolicies, policyFromEvents } from "../../src/policy/index.js";
+import { mergePolicies, PID_SAMPLE, policyFromEvents } from "../../src/policy/index.js";
 
 function call(
   name: string,
@@ -45,6 +45,17 @@ describe("policyFromEvents", () => {
     });
     expect(Object.keys(policy.allow.x86_64?.syscalls ?? {})).toEqual(["read", "write"]);
   });
+
+  it("names the lowest PID_SAMPLE pids of a call, whatever the order of its calls", () =>
+    fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(100), { minLength: 1, maxLength: 40 }), async (pids) => {
+        const policy = await policyFromEvents(pids.map((pid) => call("read", { pid })));
+        const lowest = [...new Set(pids)].sort((a, b) => a - b).slice(0, PID_SAMPLE);
+        expect(policy.allow.x86_64?.syscalls.read?.sources).toEqual([
+          { kind: "trace", file: "app.strace", calls: pids.length, pids: lowest },
+        ]);
+      }),
+    ));
 
   it("keeps each ABI apart", async () => {
     const policy = await policyFromEvents(asAsync([call("read"), call("read", { arch: "x86" })]));

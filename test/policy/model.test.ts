@@ -2,12 +2,12 @@ import fc from "fast-check";
 import { ARCHES } from "../../src/syscalls/arch.js";
 import { describe, expect, it } from "vitest";
 import {
-
   EMPTY_POLICY,
   effectiveAllows,
   joinArgValues,
   mergeAllPolicies,
   mergePolicies,
+  PID_SAMPLE,
   PolicySchema,
   type ArgCondition,
   type Policy,
@@ -21,7 +21,7 @@ const source: fc.Arbitrary<Source> = fc.oneof(
     kind: fc.constant("trace" as const),
     file: fc.constantFrom("a.strace", "b.strace"),
     calls: fc.nat(5),
-    pids: fc.uniqueArray(fc.nat(4)),
+    pids: fc.uniqueArray(fc.nat(20), { maxLength: PID_SAMPLE }).map((pids) => pids.sort((a, b) => a - b)),
   }),
   fc.record({ kind: fc.constant("allowlist" as const), file: fc.constantFrom("x.yaml", "y.yaml") }),
 );
