@@ -142,6 +142,9 @@ export interface UnparsedLine {
 
 export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine;
 
+/** Trace events one at a time, or in batches (faster for large traces: readTraces gives both). */
+export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent> | AsyncIterable<readonly TraceEvent[]>;
+
 // ---------------------------------------------------------------------------
 // Kernel audit records (src/parse/audit/): what only an audit log shows.
 // Seccomp records (type=1326) become SyscallEvents; these are the rest.

@@ -3,7 +3,8 @@
  * through, with how often and by which processes, and the argument values the
  * generators narrow rules by.
  */
-import type { DecodedArgs, SyscallEvent, TraceEvent } from "../events/types.js";
+import { forEachEvent } from "../events/iterate.js";
+import type { DecodedArgs, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
 import type { Arch } from "../syscalls/arch.js";
 import { EMPTY_POLICY, mergePolicies, PID_SAMPLE, type ArgFacts, type ArgIndex, type Policy, type SyscallAllow } from "./model.js";
 
@@ -30,6 +31,12 @@ interface CallTally {
   readonly values: Map<ArgIndex, Set<number> | "any">;
 }
 
+/**
+ * The calls of some syscall events, by ABI and name, as plain data (Maps and
+ * Sets): what a worker thread sends back after reading part of a trace.
+ */
+export type CensusData = Map<Arch, Map<string, CallTally>>;
+
 /** Adds `pid` to an ascending sample of the lowest PID_SAMPLE pids. */
 function samplePid(pids: number[], pid: number): void {
   const last = pids.length - 1;
@@ -44,22 +51,11 @@ function samplePid(pids: number[], pid: number): void {
   if (pids.length > PID_SAMPLE) pids.pop();
 }
 
-function tally(calls: Map<Arch, Map<string, CallTally>>, event: SyscallEvent): void {
-  let ofArch = calls.get(event.arch);
-  if (!ofArch) calls.set(event.arch, (ofArch = new Map()));
-  let call = ofArch.get(event.name);
-  if (!call) ofArch.set(event.name, (call = { byFile: new Map(), values: new Map() }));
-  let file = call.byFile.get(event.pos.file);
-  if (!file) call.byFile.set(event.pos.file, (file = { calls: 0, pids: [] }));
-  file.calls += 1;
-  samplePid(file.pids, event.pid);
-
-  const tracked = TRACKED_ARGS[event.name];
-  if (!tracked) return;
-  const value = event.decoded && tracked.value(event.decoded);
-  const seen = call.values.get(tracked.index) ?? new Set<number>();
-  if (value === undefined || seen === "any") call.values.set(tracked.index, "any");
-  else call.values.set(tracked.index, seen.add(value));
+function joinValues(a: Set<number> | "any", b: Set<number> | "any" | undefined): Set<number> | "any" {
+  if (b === undefined) return a;
+  if (a === "any" || b === "any") return "any";
+  for (const value of a) b.add(value);
+  return b;
 }
 
 function allowOfCall(call: CallTally): SyscallAllow {
@@ -70,23 +66,84 @@ function allowOfCall(call: CallTally): SyscallAllow {
 }
 
 /**
+ * Counts syscall events into a policy. Unlike merging policies (where the
+ * same trace read twice is still one trace), absorbing another census adds
+ * its counts: the two must have read different lines.
+ */
+export class CallCensus {
+  readonly data: CensusData = new Map();
+
+  private tally(arch: Arch, name: string): CallTally {
+    let ofArch = this.data.get(arch);
+    if (!ofArch) this.data.set(arch, (ofArch = new Map()));
+    let call = ofArch.get(name);
+    if (!call) ofArch.set(name, (call = { byFile: new Map(), values: new Map() }));
+    return call;
+  }
+
+  add(event: SyscallEvent): void {
+    const call = this.tally(event.arch, event.name);
+    let file = call.byFile.get(event.pos.file);
+    if (!file) call.byFile.set(event.pos.file, (file = { calls: 0, pids: [] }));
+    file.calls += 1;
+    samplePid(file.pids, event.pid);
+
+    const tracked = TRACKED_ARGS[event.name];
+    if (!tracked) return;
+    const value = event.decoded && tracked.value(event.decoded);
+    const seen = call.values.get(tracked.index) ?? new Set<number>();
+    if (value === undefined || seen === "any") call.values.set(tracked.index, "any");
+    else call.values.set(tracked.index, seen.add(value));
+  }
+
+  /** Adds the syscall events of `events` (other events grant nothing). */
+  addAll(events: Iterable<TraceEvent>): void {
+    for (const event of events) if (event.kind === "syscall") this.add(event);
+  }
+
+  /** Adds the counts of a census of other lines. */
+  absorb(other: CensusData): void {
+    for (const [arch, ofArch] of other) {
+      for (const [name, { byFile, values }] of ofArch) {
+        const call = this.tally(arch, name);
+        for (const [file, { calls, pids }] of byFile) {
+          const mine = call.byFile.get(file);
+          if (!mine) {
+            call.byFile.set(file, { calls, pids: [...pids] });
+            continue;
+          }
+          mine.calls += calls;
+          for (const pid of pids) samplePid(mine.pids, pid);
+        }
+        for (const [index, seen] of values) call.values.set(index, joinValues(seen, call.values.get(index)));
+      }
+    }
+  }
+
+  /** The policy of the calls counted, in canonical order. */
+  policy(): Policy {
+    const allow: Policy["allow"] = {};
+    for (const [arch, ofArch] of this.data) {
+      const syscalls: Record<string, SyscallAllow> = {};
+      for (const [name, call] of ofArch) syscalls[name] = allowOfCall(call);
+      allow[arch] = { syscalls, rules: [] };
+    }
+    // Merging with nothing sorts everything into canonical order.
+    return mergePolicies({ allow, deny: {} }, EMPTY_POLICY);
+  }
+}
+
+/**
  * The policy of a trace's syscall events (other events are ignored: signals,
  * exits and personality switches grant nothing, and unparsed lines are
  * reported by the reader). Each call counts once, resumed or not. Calls strace
  * failed by fault injection (`injected`) are allowed too: the kernel never saw
  * them under strace, but the real program will make them.
  */
-export async function policyFromEvents(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>): Promise<Policy> {
-  const calls = new Map<Arch, Map<string, CallTally>>();
-  for await (const event of events) {
-    if (event.kind === "syscall") tally(calls, event);
-  }
-  const allow: Policy["allow"] = {};
-  for (const [arch, ofArch] of calls) {
-    const syscalls: Record<string, SyscallAllow> = {};
-    for (const [name, call] of ofArch) syscalls[name] = allowOfCall(call);
-    allow[arch] = { syscalls, rules: [] };
-  }
-  // Merging with nothing sorts everything into canonical order.
-  return mergePolicies({ allow, deny: {} }, EMPTY_POLICY);
+export async function policyFromEvents(events: TraceEvents): Promise<Policy> {
+  const census = new CallCensus();
+  await forEachEvent(events, (event) => {
+    if (event.kind === "syscall") census.add(event);
+  });
+  return census.policy();
 }

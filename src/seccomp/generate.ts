@@ -3,7 +3,7 @@
  * in, a profile in the chosen format out, with the notes and warnings the
  * command prints.
  */
-import type { TraceEvent } from "../events/types.js";
+import type { TraceEvents } from "../events/types.js";
 import type { DecodedKind } from "../parse/index.js";
 import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
 import { EMPTY_POLICY, mergeAllPolicies, policyArches, type Policy } from "../policy/model.js";
@@ -21,7 +21,7 @@ import { retargetPolicy } from "./translate.js";
 export const SECCOMP_FORMATS = ["docker", "oci", "spo"] as const;
 export type SeccompFormat = (typeof SECCOMP_FORMATS)[number];
 
-export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
+export type { TraceEvents };
 
 /** The decoded arguments the profile reads (argument rules); a reader need decode no others. */
 export const SECCOMP_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set(["socket", "clone", "unshare", "personality"]);

@@ -11,7 +11,8 @@
  * clone with the same flags). That is how generated profiles answer clone3, as
  * Docker's does; a program that calls clone3 without a fallback would fail.
  */
-import type { SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
+import { forEachEvent } from "../events/iterate.js";
+import type { SourcePos, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
 import { compareArches, ENOSYS, type SeccompProfile } from "../seccomp/profile.js";
 import type { Arch } from "../syscalls/arch.js";
 import { FALLBACKS } from "../seccomp/fallbacks.js";
@@ -58,8 +59,6 @@ export interface ComparedArg {
   readonly index: number;
   readonly value: number;
 }
-
-type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent>;
 
 function failedWithEnosys(event: SyscallEvent): boolean {
   return event.outcome.kind === "failed" && (event.outcome.errno === "ENOSYS" || event.outcome.errno === String(ENOSYS));
@@ -148,8 +147,8 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
   const denied = new Map<string, Tally>();
   const fallbacks = new Map<string, Tally>();
   let calls = 0;
-  for await (const event of events) {
-    if (event.kind !== "syscall") continue;
+  await forEachEvent(events, (event) => {
+    if (event.kind !== "syscall") return;
     calls++;
     const args = filterArgs(event);
     const call = `${event.arch} ${event.name}`;
@@ -158,7 +157,7 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
     const key = `${call} ${indexes.map((i) => args[i] ?? "?").join(",")}`;
     let decision = decisions.get(key);
     if (!decision) decisions.set(key, (decision = decide(written, enforced, event.arch, event.name, args)));
-    if (decision.allowed) continue;
+    if (decision.allowed) return;
     const excuse = answeredEnosys(decision) ? fallbackReason(written, enforced, event) : undefined;
     const compared = indexes.flatMap((index) => {
       const value = args[index];
@@ -166,6 +165,6 @@ export async function verifySeccomp(profile: SeccompProfile, events: TraceEvents
     });
     if (excuse === undefined) add(denied, event, decision.answer, compared, decision.reason);
     else add(fallbacks, event, decision.answer, compared, excuse);
-  }
+  });
   return { kind: "seccomp", calls, denied: sorted(denied), fallbacks: sorted(fallbacks) };
 }

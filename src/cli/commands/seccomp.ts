@@ -119,7 +119,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     decode: SECCOMP_DECODED_KINDS,
     progress: terminalProgress(io.stderr),
   });
-  const generated = await generateSeccomp({ ...options, traces: [reading.events], allowlists });
+  const generated = await generateSeccomp({ ...options, traces: [reading.batches], allowlists });
   writeDiagnostics(io, "seccomp", reading.report(), generated);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;

@@ -72,7 +72,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
   if (values.apparmor !== undefined) return runAppArmor(values.apparmor, values.root, reading, values.json ?? false, io);
   const profileFile = await readSeccompProfileFile(values.seccomp as string, io.cwd);
-  const result = await verifySeccomp(profileFile.profile, reading.events);
+  const result = await verifySeccomp(profileFile.profile, reading.batches);
   warn(profileFile.warnings, reading, io);
   const report = values.json
     ? verificationJson(result, profileFile.file)
