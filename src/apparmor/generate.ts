@@ -11,8 +11,8 @@ import type { Allowlist } from "../policy/allowlist.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { interpreterOf } from "./interpreter.js";
 import { coveredByBase } from "./match.js";
-import type { AccessLetter, FileAccess, ObservedEvent, Observations } from "./observe.js";
-import { observe } from "./observe.js";
+import type { AccessLetter, FileAccess, ObservedEvents, Observations } from "./observe.js";
+import { observeTraces } from "./observe.js";
 import type { PathPattern } from "./path-pattern.js";
 import { globPattern, literalPath } from "./path-pattern.js";
 import { perRunGlob } from "./per-run.js";
@@ -28,7 +28,7 @@ export interface AppArmorOptions {
   /** The profile's name: letters, digits, `_ . -`. */
   readonly name: string;
   /** Trace events, and AppArmor audit records: those of `name` count (see ObserveOptions.profileName). */
-  readonly traces?: readonly (AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>)[];
+  readonly traces?: readonly ObservedEvents[];
   readonly allowlists?: readonly Allowlist[];
   /** The filesystem the traces were taken on (`/`, an unpacked image): symlinks and `#!` lines are read there. */
   readonly root?: string;
@@ -238,7 +238,7 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
     ...(options.root !== undefined ? [rootLinks(options.root)] : []),
   ];
   const links = sources.length ? linkSources(sources) : undefined;
-  const observed = await observe(concat(options.traces ?? []), { links, profileName: options.name });
+  const observed = await observeTraces(options.traces ?? [], { links, profileName: options.name });
   const notes = [...observed.notes];
   if ((options.implicitCapabilities ?? true) && observed.root === undefined) {
     notes.push("the traces do not show the user id (no getuid/geteuid): dac_override, dac_read_search, fowner, fsetid not added");
@@ -255,8 +255,4 @@ export async function generateAppArmor(options: AppArmorOptions): Promise<Genera
   ];
   const result = profile(options.name, options.complain ? [...CONTAINER_FLAGS, "complain"] : CONTAINER_FLAGS, rules);
   return { profile: result, text: renderProfile(result), explanation, warnings: unresolvedWarning(observed), notes: notes.sort(byCodeUnit) };
-}
-
-async function* concat(traces: readonly (AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>)[]): AsyncIterable<ObservedEvent> {
-  for (const trace of traces) yield* trace;
 }

@@ -23,6 +23,9 @@ import { createsFile, neededRule } from "./record-rules.js";
 /** What observe reads: trace events, and the AppArmor records of kernel audit logs. */
 export type ObservedEvent = TraceEvent | AppArmorEvent;
 
+/** One input's events, one at a time or in batches (readTraces gives both). */
+export type ObservedEvents = Iterable<ObservedEvent> | AsyncIterable<ObservedEvent> | AsyncIterable<readonly ObservedEvent[]>;
+
 /** File permission letters AppArmor checks, plus `x` for an exec. */
 export type AccessLetter = "r" | "w" | "a" | "l" | "k" | "m" | "x";
 
@@ -189,11 +192,16 @@ class Observer {
     unresolved: new Map(),
     notes: [],
   };
+  /** Open files and working directories of live processes: a process's go when it exits. */
   private readonly fds = new Map<number, Map<number, OpenFile>>();
   private readonly cwds = new Map<number, string>();
   private readonly pids = new Set<number>();
+  /** Processes that exited and made no call since: a fork returning after its child exited gives it nothing. */
+  private readonly exited = new Set<number>();
+  /** Signals to pids not (yet) seen in the trace. */
   private readonly signalled: { target: number; pos: SourcePos }[] = [];
-  private readonly chowns: { uid: number; gid: number; why: string }[] = [];
+  /** chown targets, by `uid:gid`, with the least why: whether they need capability chown depends on the user id. */
+  private readonly chowns = new Map<string, { uid: number; gid: number; why: string }>();
   private readonly uids = new Set<number>();
   private readonly records: AppArmorEvent[] = [];
 
@@ -282,8 +290,10 @@ class Observer {
       if (event.verdict === "ALLOWED" || event.verdict === "DENIED") this.records.push(event);
       return;
     }
+    if (event.kind === "exit") return this.exit(event.pid);
     if (event.kind !== "syscall") return;
     this.pids.add(event.pid);
+    this.exited.delete(event.pid);
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (event.name.startsWith("getresuid") && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
@@ -325,7 +335,7 @@ class Observer {
         if (decoded.flags & ADMIN_NAMESPACES) this.capability("sys_admin", `${event.name} of a new namespace at ${where(event.pos)}`);
         return;
       case "kill":
-        this.signalled.push({ target: decoded.target, pos: event.pos });
+        if (decoded.target > 0 && !this.pids.has(decoded.target)) this.signalled.push({ target: decoded.target, pos: event.pos });
         return;
       default:
         return;
@@ -463,11 +473,17 @@ class Observer {
 
   /** A new process starts with its parent's working directory and open files. */
   private inherit(parent: number, child: number | undefined): void {
-    if (child === undefined || !(child > 0)) return;
+    if (child === undefined || !(child > 0) || this.exited.has(child)) return;
     const cwd = this.cwds.get(parent);
     if (cwd !== undefined && !this.cwds.has(child)) this.cwds.set(child, cwd);
     const fds = this.fds.get(parent);
     if (fds !== undefined && !this.fds.has(child)) this.fds.set(child, new Map(fds));
+  }
+
+  private exit(pid: number): void {
+    this.fds.delete(pid);
+    this.cwds.delete(pid);
+    this.exited.add(pid);
   }
 
   private dup(event: SyscallEvent): void {
@@ -533,7 +549,10 @@ class Observer {
     const args = splitArgs(event.rawArgs);
     const at = CHOWN_CALLS[event.name] as number;
     const id = (text: string | undefined) => (text === undefined ? -1 : Number(text.replace(/<.*$/, "")));
-    this.chowns.push({ uid: id(args[at]), gid: id(args[at + 1]), why: `${event.name} at ${where(event.pos)}` });
+    const [uid, gid] = [id(args[at]), id(args[at + 1])];
+    const why = `${event.name} at ${where(event.pos)} (to ${uid}:${gid})`;
+    const known = this.chowns.get(`${uid}:${gid}`);
+    if (known === undefined || why < known.why) this.chowns.set(`${uid}:${gid}`, { uid, gid, why });
   }
 
   private ptrace(event: SyscallEvent): void {
@@ -544,7 +563,6 @@ class Observer {
     }
   }
 
-  /** Conclusions that need the whole trace: the user id, chowns to other users, signals outside the workload. */
   /** The records of the profile (see ObserveOptions.profileName) as the accesses they asked for. */
   private addRecords(): void {
     const name = this.options.profileName;
@@ -572,22 +590,23 @@ class Observer {
     }
   }
 
+  /** Conclusions that need the whole trace: the user id, chowns to other users, signals outside the workload. */
   finish(): Observations {
     this.addRecords();
     const root = this.uids.size > 0 ? [...this.uids].every((uid) => uid === 0) : undefined;
     this.result.root = root;
     const own = root ? 0 : this.uids.size === 1 ? [...this.uids][0] : undefined;
-    for (const { uid, gid, why } of this.chowns) {
+    for (const { uid, gid, why } of this.chowns.values()) {
       const otherUser = uid !== -1 && uid !== own;
       const otherGroup = gid !== -1 && !(root && gid === 0);
-      if (otherUser || (otherGroup && root)) this.capability("chown", `${why} (to ${uid}:${gid})`);
+      if (otherUser || (otherGroup && root)) this.capability("chown", why);
     }
     this.result.readsOtherProcess = [...this.result.files.keys()].sort().find((path) => {
       const pid = /^\/proc\/([0-9]+)\//.exec(path)?.[1];
       return pid !== undefined && !this.pids.has(Number(pid));
     });
     for (const { target, pos } of this.signalled) {
-      if (target > 0 && !this.pids.has(target)) {
+      if (!this.pids.has(target)) {
         this.result.notes.push(`signal to pid ${target} outside the trace at ${where(pos)}: no rule (if it is another user's process, it needs capability kill)`);
       }
     }
@@ -597,9 +616,23 @@ class Observer {
 
 const UNIX_TYPE_NAMES: Readonly<Record<number, UnixType>> = { 1: "stream", 2: "dgram", 5: "seqpacket" };
 
-/** What `events` show the workload did (see the module comment). */
-export async function observe(events: AsyncIterable<ObservedEvent> | Iterable<ObservedEvent>, options: ObserveOptions): Promise<Observations> {
+/** What `traces`, read one after another, show the workload did (see the module comment). */
+export async function observeTraces(traces: readonly ObservedEvents[], options: ObserveOptions): Promise<Observations> {
   const observer = new Observer(options);
-  for await (const event of events) observer.event(event);
+  for (const trace of traces) {
+    if (Symbol.iterator in trace) {
+      for (const event of trace) observer.event(event);
+      continue;
+    }
+    for await (const item of trace) {
+      if (Array.isArray(item)) for (const event of item as readonly ObservedEvent[]) observer.event(event);
+      else observer.event(item as ObservedEvent);
+    }
+  }
   return observer.finish();
+}
+
+/** What `events` show the workload did (see the module comment). */
+export function observe(events: ObservedEvents, options: ObserveOptions): Promise<Observations> {
+  return observeTraces([events], options);
 }
