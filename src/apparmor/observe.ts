@@ -84,6 +84,7 @@ const AT_SYMLINK_FOLLOW = 0x400;
 const PROT_EXEC = 0x4;
 const LOCK_UN = FLOCK_OPERATIONS.LOCK_UN as number;
 const LOCKING_FCNTL = new Set(["F_SETLK", "F_SETLKW", "F_SETLK64", "F_SETLKW64", "F_OFD_SETLK", "F_OFD_SETLKW"].map((n) => FCNTL_COMMANDS[n]));
+const CLONE_THREAD = CLONE_FLAGS.CLONE_THREAD as number;
 const SOCK_TYPE_MASK = 0xf;
 const SOCK_RAW = 3;
 const AF_PACKET = ADDRESS_FAMILIES.AF_PACKET as number;
@@ -133,7 +134,16 @@ const CALL_CAPABILITIES: Readonly<Record<string, Capability>> = {
 
 const FORKS = new Set(["clone", "clone3", "fork", "vfork"]);
 const UID_CALLS = new Set(["getuid", "geteuid", "getuid32", "geteuid32"]);
+const RESUID_CALLS = new Set(["getresuid", "getresuid32"]);
 const CHOWN_CALLS: Readonly<Record<string, number>> = { chown: 1, chown32: 1, lchown: 1, lchown32: 1, fchown: 1, fchown32: 1, fchownat: 2 };
+const UNIX_BY_FD_CALLS = new Set(["listen", "accept", "accept4"]);
+const DUP_CALLS = new Set(["dup", "dup2", "dup3"]);
+/** Calls the observer looks at by name; any other call only through the kinds of decoded arguments it reads. */
+const NAMED_CALLS = new Set([
+  ...UID_CALLS, ...RESUID_CALLS, ...FORKS, ...Object.keys(CALL_CAPABILITIES), ...Object.keys(CHOWN_CALLS), "ptrace", ...UNIX_BY_FD_CALLS, ...DUP_CALLS,
+]);
+/** The kinds of decoded arguments Observer.decoded reads (most calls are reads, writes, closes: nothing to see). */
+const OBSERVED_KINDS: ReadonlySet<DecodedArgs["call"]> = new Set(["open", "path", "execve", "fd", "mmap", "socket", "address", "clone", "unshare", "kill"]);
 
 const DOMAIN_NAMES: ReadonlyMap<number, NetworkDomain> = new Map(
   Object.entries(ADDRESS_FAMILIES)
@@ -196,8 +206,13 @@ class Observer {
   private readonly fds = new Map<number, Map<number, OpenFile>>();
   private readonly cwds = new Map<number, string>();
   private readonly pids = new Set<number>();
+  /** Thread-group leader → its live threads (CLONE_THREAD children), and each such thread → its leader. */
+  private readonly threads = new Map<number, Set<number>>();
+  private readonly leaders = new Map<number, number>();
   /** Processes that exited and made no call since: a fork returning after its child exited gives it nothing. */
   private readonly exited = new Set<number>();
+  /** The pid of the last call, which alive() has seen: traces run a process for many calls in a row. */
+  private lastPid: number | undefined;
   /** Signals to pids not (yet) seen in the trace. */
   private readonly signalled: { target: number; pos: SourcePos }[] = [];
   /** chown targets, by `uid:gid`, with the least why: whether they need capability chown depends on the user id. */
@@ -292,20 +307,20 @@ class Observer {
     }
     if (event.kind === "exit") return this.exit(event.pid);
     if (event.kind !== "syscall") return;
-    this.pids.add(event.pid);
-    this.exited.delete(event.pid);
+    if (event.pid !== this.lastPid) this.alive(event.pid);
+    if (!NAMED_CALLS.has(event.name) && !(event.decoded !== undefined && OBSERVED_KINDS.has(event.decoded.call))) return;
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
-    if (event.name.startsWith("getresuid") && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
+    if (RESUID_CALLS.has(event.name) && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
-    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event));
+    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event), event.decoded?.call === "clone" && (event.decoded.flags & CLONE_THREAD) !== 0);
     const capability = CALL_CAPABILITIES[event.name];
     if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
     if (event.name in CHOWN_CALLS) this.chown(event);
     if (event.name === "ptrace") this.ptrace(event);
     const decoded = event.decoded;
     if (decoded) this.decoded(event, decoded);
-    else if (event.name === "listen" || event.name === "accept" || event.name === "accept4") this.unixAccessByFd(event);
-    else if (event.name === "dup" || event.name === "dup2" || event.name === "dup3") this.dup(event);
+    else if (UNIX_BY_FD_CALLS.has(event.name)) this.unixAccessByFd(event);
+    else if (DUP_CALLS.has(event.name)) this.dup(event);
   }
 
   private decoded(event: SyscallEvent, decoded: DecodedArgs): void {
@@ -471,19 +486,43 @@ class Observer {
     }
   }
 
-  /** A new process starts with its parent's working directory and open files. */
-  private inherit(parent: number, child: number | undefined): void {
+  /** A new process or thread starts with its parent's working directory and open files. */
+  private inherit(parent: number, child: number | undefined, thread: boolean): void {
     if (child === undefined || !(child > 0) || this.exited.has(child)) return;
+    if (thread) {
+      const leader = this.leaders.get(parent) ?? parent;
+      this.leaders.set(child, leader);
+      let threads = this.threads.get(leader);
+      if (!threads) this.threads.set(leader, (threads = new Set()));
+      threads.add(child);
+    }
     const cwd = this.cwds.get(parent);
     if (cwd !== undefined && !this.cwds.has(child)) this.cwds.set(child, cwd);
     const fds = this.fds.get(parent);
     if (fds !== undefined && !this.fds.has(child)) this.fds.set(child, new Map(fds));
   }
 
+  /** `pid` made a call: it is part of the workload, and alive (again, if it exited before: pids are reused). */
+  private alive(pid: number): void {
+    this.pids.add(pid);
+    this.exited.delete(pid);
+    this.lastPid = pid;
+  }
+
+  /** A process or thread is gone, and with a thread-group leader its threads (one that exec'ed has no exit line). */
   private exit(pid: number): void {
+    this.lastPid = undefined;
     this.fds.delete(pid);
     this.cwds.delete(pid);
     this.exited.add(pid);
+    const leader = this.leaders.get(pid);
+    if (leader !== undefined) {
+      this.threads.get(leader)?.delete(pid);
+      this.leaders.delete(pid);
+    }
+    const threads = this.threads.get(pid);
+    this.threads.delete(pid);
+    for (const thread of threads ?? []) this.exit(thread);
   }
 
   private dup(event: SyscallEvent): void {
