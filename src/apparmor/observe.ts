@@ -209,8 +209,10 @@ class Observer {
   /** Thread-group leader → its live threads (CLONE_THREAD children), and each such thread → its leader. */
   private readonly threads = new Map<number, Set<number>>();
   private readonly leaders = new Map<number, number>();
-  /** Processes that exited and made no call since: a fork returning after its child exited gives it nothing. */
-  private readonly exited = new Set<number>();
+  /** Live processes whose fork has returned. */
+  private readonly forked = new Set<number>();
+  /** Processes that exited before the fork that made them returned (strace shows that order too): it gives them nothing. */
+  private readonly exitedUnforked = new Set<number>();
   /** The pid of the last call, which alive() has seen: traces run a process for many calls in a row. */
   private lastPid: number | undefined;
   /** Signals to pids not (yet) seen in the trace. */
@@ -488,7 +490,8 @@ class Observer {
 
   /** A new process or thread starts with its parent's working directory and open files. */
   private inherit(parent: number, child: number | undefined, thread: boolean): void {
-    if (child === undefined || !(child > 0) || this.exited.has(child)) return;
+    if (child === undefined || !(child > 0) || this.exitedUnforked.delete(child)) return;
+    this.forked.add(child);
     if (thread) {
       const leader = this.leaders.get(parent) ?? parent;
       this.leaders.set(child, leader);
@@ -505,7 +508,7 @@ class Observer {
   /** `pid` made a call: it is part of the workload, and alive (again, if it exited before: pids are reused). */
   private alive(pid: number): void {
     this.pids.add(pid);
-    this.exited.delete(pid);
+    this.exitedUnforked.delete(pid);
     this.lastPid = pid;
   }
 
@@ -514,7 +517,7 @@ class Observer {
     this.lastPid = undefined;
     this.fds.delete(pid);
     this.cwds.delete(pid);
-    this.exited.add(pid);
+    if (!this.forked.delete(pid)) this.exitedUnforked.add(pid);
     const leader = this.leaders.get(pid);
     if (leader !== undefined) {
       this.threads.get(leader)?.delete(pid);
