@@ -7,7 +7,7 @@ import type { CallOutcome, SourcePos, TraceEvent } from "../events/types.js";
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, type DecodedKind } from "./decode.js";
-import { parseLine, type CallResult, type PersonalityMode } from "./line.js";
+import { parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 
 export interface StraceParseOptions {
   /** The input's name as the user gave it: every event's `pos.file`. */
@@ -18,7 +18,44 @@ export interface StraceParseOptions {
   readonly pid?: number;
   /** Which kinds of arguments to decode; default all. Calls of other kinds get `decoded: undefined`. */
   readonly decode?: ReadonlySet<DecodedKind>;
+  /**
+   * The lines start in the middle of a trace (a part of a large trace read in
+   * parallel): see `deferred()` and `carry()`.
+   */
+  readonly midTrace?: boolean;
 }
+
+/** A call waiting for its `<... resumed>` line. */
+export interface PendingCall {
+  readonly name: string;
+  readonly nr: number | undefined;
+  readonly arch: Arch;
+  readonly args: string;
+  readonly pos: SourcePos;
+  readonly text: string;
+  /** The thread whose `<pid changed to …>` moved this call here, when one did. */
+  readonly movedFrom: number | undefined;
+}
+
+/** A line left for the parser of the lines before (numbered from the part's start). */
+export interface DeferredLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The state a parser of the next part of a trace continues from (plain data),
+ * when all else is as in a fresh parser: the pending calls by pid, and the
+ * processes whose ABI is known (the native one: a new process takes the last
+ * one seen, so which are known matters once another ABI is seen).
+ */
+export interface ParserCarry {
+  readonly pending: ReadonlyArray<readonly [number, PendingCall]>;
+  readonly known: readonly number[];
+}
+
+/** The lines after which a process's pending call no longer depends on lines before a part's start. */
+const RESETS: ReadonlySet<StraceLine["kind"]> = new Set(["call", "unfinished", "exited", "killed"]);
 
 /** The pid strace's `-ff` gave a file (`trace.1234` → 1234), or undefined. */
 export function pidFromFfName(path: string): number | undefined {
@@ -30,17 +67,6 @@ const MODES: Readonly<Record<NativeArch, Readonly<Partial<Record<PersonalityMode
   x86_64: { "64 bit": "x86_64", "32 bit": "x86", x32: "x32" },
   aarch64: { "64 bit": "aarch64", "32 bit": "arm" },
 };
-
-interface PendingCall {
-  readonly name: string;
-  readonly nr: number | undefined;
-  readonly arch: Arch;
-  readonly args: string;
-  readonly pos: SourcePos;
-  readonly text: string;
-  /** The thread whose `<pid changed to …>` moved this call here, when one did. */
-  readonly movedFrom: number | undefined;
-}
 
 /** A pending call held under another pid (built as a literal: object spread is slow in V8). */
 function moved(call: Omit<PendingCall, "movedFrom">, movedFrom: number | undefined): PendingCall {
@@ -110,14 +136,80 @@ export class StraceParser {
   /** Whether strace's `--tips` box began: its lines are not trace lines. */
   private inTips = false;
   /** The start of a line strace cut with one of its own messages; the next line continues it. */
-  private cut: { readonly text: string; readonly line: number } | undefined;
+  private cut: DeferredLine | undefined;
+  /** With `midTrace`: the processes whose lines no longer depend on the lines before the part. */
+  private readonly started = new Set<number>();
+  /** With `midTrace`: the lines of the other processes. */
+  private readonly deferredLines: DeferredLine[] = [];
+  /** With `midTrace`: whether some line needed state from before the part that `carry` cannot pass on. */
+  private needsLinesBefore = false;
 
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
     this.defaultPid = options.pid ?? 0;
     this.kinds = options.decode ?? ALL_DECODED_KINDS;
     this.lastArch = this.native;
-    this.held = options.pid === undefined ? [] : undefined;
+    this.held = options.pid === undefined && options.midTrace !== true ? [] : undefined;
+  }
+
+  /**
+   * With `midTrace`: the lines of processes before their first call, call start
+   * or exit in the part (a `<... resumed>` line, a signal): their meaning
+   * depends on the lines before, so the parser that read those parses them,
+   * then `continueWith` the processes started here. Undefined when the part
+   * cannot be read apart from the lines before it (lines without a pid prefix,
+   * an execve superseding a thread not seen yet, a personality change): read it
+   * after them instead.
+   */
+  deferred(): { readonly lines: readonly DeferredLine[]; readonly started: readonly number[] } | undefined {
+    return this.needsLinesBefore ? undefined : { lines: this.deferredLines, started: [...this.started] };
+  }
+
+  /**
+   * The state the next part's lines continue, or undefined when it is not
+   * that of a fresh parser but for pending calls (a process runs in another
+   * ABI, the root process is unknown, a `--tips` box or a cut line is open):
+   * then the next part must be read by this parser, not apart.
+   */
+  carry(): ParserCarry | undefined {
+    const native = this.lastArch === this.native && [...this.archOf.values()].every((arch) => arch === this.native);
+    if (!native || this.sawUnprefixed || this.held !== undefined || this.inTips || this.cut !== undefined) return undefined;
+    return { pending: [...this.pending], known: [...this.archOf.keys()] };
+  }
+
+  /**
+   * Takes over from a part read apart, after its `deferred()` lines: the
+   * processes it started end their pending calls here, and the pending calls
+   * at its end (its `carry()`) become this parser's.
+   */
+  continueWith(started: readonly number[], carry: ParserCarry, out: TraceEvent[]): void {
+    // The part's lines had pid prefixes (else no carry), so no root process is awaited.
+    if (this.held !== undefined) this.release(out);
+    for (const pid of started) {
+      this.flush(pid, out);
+      this.archOf.delete(pid);
+    }
+    for (const [pid, call] of carry.pending) this.pending.set(pid, call);
+    for (const pid of carry.known) this.archOf.set(pid, this.native);
+  }
+
+  /** With `midTrace`: whether the line goes to `deferred()`; notes the processes it starts. */
+  private defers(line: StraceLine): boolean {
+    if (line.kind === "ignored" || line.kind === "unparsed") return false;
+    if (line.pid === undefined) {
+      this.needsLinesBefore = true;
+      return false;
+    }
+    if (this.started.has(line.pid)) {
+      if (line.kind === "superseded" && !this.started.has(line.oldPid)) this.needsLinesBefore = true;
+      return false;
+    }
+    if (RESETS.has(line.kind)) {
+      this.started.add(line.pid);
+      return false;
+    }
+    if (line.kind === "personality") this.needsLinesBefore = true;
+    return true;
   }
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
@@ -182,15 +274,25 @@ export class StraceParser {
    */
   private splitMessage(text: string, lineNo: number, out: TraceEvent[]): boolean {
     const at = text.lastIndexOf("strace: ");
-    if (at <= 0 || parseLine(text.slice(at)).kind === "unparsed") return false;
-    this.parsed(text.slice(at), lineNo, out);
+    if (at <= 0) return false;
+    const message = parseLine(text.slice(at));
+    if (message.kind === "unparsed") return false;
+    this.apply(message, text.slice(at), lineNo, out);
     this.cut = { text: text.slice(0, at), line: lineNo };
     return true;
   }
 
   private parsed(text: string, lineNo: number, out: TraceEvent[]): void {
-    const pos: SourcePos = { file: this.options.file, line: lineNo };
     const line = parseLine(text);
+    if (this.options.midTrace === true && this.defers(line)) {
+      this.deferredLines.push({ text, line: lineNo });
+      return;
+    }
+    this.apply(line, text, lineNo, out);
+  }
+
+  private apply(line: StraceLine, text: string, lineNo: number, out: TraceEvent[]): void {
+    const pos: SourcePos = { file: this.options.file, line: lineNo };
     switch (line.kind) {
       case "ignored":
         return;
@@ -345,6 +447,8 @@ export class StraceParser {
       this.pending.set(pid, call);
       return;
     }
+    // The call moves to a process whose pending call, if any, ends here.
+    if (this.options.midTrace === true) this.started.add(movedTo);
     this.flush(movedTo, out);
     this.pending.set(movedTo, moved(call, pid));
   }

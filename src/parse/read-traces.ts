@@ -88,24 +88,34 @@ const SUMMARY_HEADER = /^\s*% time\s+seconds/;
 /** How much of an input's start (at least) decides whether it is an audit log. */
 const DETECT_CHARS = 64 * 1024;
 
-interface FileCounts {
+export interface FileCounts {
   lines: number;
   /** Lines that are neither blank nor unparsed. */
   understood: number;
+  /** The first line that is not blank. */
   firstLine: number | undefined;
 }
 
+/** A byte range of a file: from `start`, up to (not including) `end`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * A file's bytes, read into one buffer over and over (straceLines copies what it
- * keeps): no stream machinery and no new buffer per chunk.
+ * A file's bytes (or those of `range`), read into one buffer over and over
+ * (straceLines copies what it keeps): no stream machinery and no new buffer per chunk.
  */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
   const file = await open(path, "r");
   try {
     const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+    for (let at = range?.start ?? 0; ; ) {
+      const wanted = range === undefined ? buffer.length : Math.min(buffer.length, range.end - at);
+      if (wanted === 0) return;
+      const { bytesRead } = await file.read(buffer, 0, wanted, range === undefined ? null : at);
       if (bytesRead === 0) return;
+      at += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -119,7 +129,7 @@ function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint
 }
 
 /** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
-async function totalBytes(paths: readonly string[]): Promise<number | undefined> {
+export async function totalBytes(paths: readonly string[]): Promise<number | undefined> {
   try {
     const files = (await Promise.all(paths.map(inputFiles))).flat();
     const infos = await Promise.all(files.map((file) => (file === "-" ? undefined : stat(file))));
@@ -130,7 +140,7 @@ async function totalBytes(paths: readonly string[]): Promise<number | undefined>
 }
 
 /** `input`, its chunks' sizes told to `onBytes` as they pass. */
-async function* counted(
+export async function* counted(
   input: AsyncIterable<Uint8Array | string>,
   onBytes: (bytes: number) => void,
 ): AsyncGenerator<Uint8Array | string, void, undefined> {
@@ -140,14 +150,14 @@ async function* counted(
   }
 }
 
-function readError(file: string, error: unknown): InputError {
+export function readError(file: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
   return new InputError(`${file}: cannot read (${why})`);
 }
 
 /** The files an input path names: itself, or the files of a `-ff` folder in name order. */
-async function inputFiles(path: string): Promise<string[]> {
+export async function inputFiles(path: string): Promise<string[]> {
   if (path === "-") return [path];
   const info = await stat(path).catch((error: unknown) => {
     throw readError(path, error);
@@ -159,20 +169,25 @@ async function inputFiles(path: string): Promise<string[]> {
   return files.sort();
 }
 
-/** Lines of one input, refusing binary data and `-c` summary tables as they appear. */
-async function* checkedLines(
+/**
+ * Lines of one input, counted into `counts`, refusing binary data and `-c`
+ * summary tables as they appear at its start (`atStart`: false for a part of
+ * a file after its start).
+ */
+export async function* checkedLines(
   file: string,
   input: AsyncIterable<Uint8Array | string>,
   counts: FileCounts,
+  atStart = true,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  let checkedChars = 0;
+  let checkedChars = atStart ? 0 : BINARY_CHECK_CHARS;
   try {
     for await (const lines of straceLines(input)) {
       for (const line of lines) {
         counts.lines++;
         if (counts.firstLine === undefined && line.trim() !== "") {
           counts.firstLine = counts.lines;
-          if (SUMMARY_HEADER.test(line)) {
+          if (atStart && SUMMARY_HEADER.test(line)) {
             throw new InputError(
               "a strace -c summary table, not a trace (record with strace -f -o FILE, without -c)",
               { file, line: counts.lines },
@@ -211,6 +226,19 @@ async function sniffed(
     yield* lines;
   }
   return { audit: looksLikeAuditLog(head.flat().join("\n")), lines: replayed() };
+}
+
+/** Refuses an input, once read, that is empty or (unless an audit log) has no strace line. */
+export function checkInputEnd(file: string, counts: FileCounts, audit: boolean): void {
+  if (counts.firstLine === undefined) throw new InputError(`${file}: empty, not a strace log`);
+  if (!audit && counts.understood === 0) {
+    throw new InputError("not a strace log (no line of it reads as strace output)", { file, line: counts.firstLine });
+  }
+}
+
+/** `--strict`'s error at the first unparsed line, of `unparsed` so far. */
+export function strictError(first: UnparsedPlace, unparsed: number): InputError {
+  return new InputError(`${first.reason} (--strict: ${unparsed} line(s) not understood)`, first.pos);
 }
 
 /** Reads one line of an input into `out`. */
@@ -321,14 +349,9 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     reader.end(out);
     count(out, counts);
     lines += counts.lines;
-    if (counts.firstLine === undefined) throw new InputError(`${file}: empty, not a strace log`);
-    if (!audit && counts.understood === 0) {
-      throw new InputError("not a strace log (no line of it reads as strace output)", { file, line: counts.firstLine });
-    }
+    checkInputEnd(file, counts, audit);
     const first = firstUnparsed[0];
-    if (options.strict && unparsed > unparsedBefore && first !== undefined) {
-      throw new InputError(`${first.reason} (--strict: ${unparsed} line(s) not understood)`, first.pos);
-    }
+    if (options.strict && unparsed > unparsedBefore && first !== undefined) throw strictError(first, unparsed);
     if (out.length > 0) yield out;
   }
 

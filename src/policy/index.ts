@@ -5,3 +5,4 @@ export * from "./allowlist-schema.js";
 export * from "./allowlist.js";
 export * from "./from-allowlist.js";
 export * from "./allowlist-json-schema.js";
+export * from "./trace-census.js";

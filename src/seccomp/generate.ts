@@ -29,6 +29,8 @@ export const SECCOMP_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set(["socket"
 export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches" | "runtimeFiles"> {
   /** Parsed traces; their calls merge. */
   readonly traces?: readonly TraceEvents[];
+  /** Policies of traces read already (policyOfTraces reads large traces on several cores); they merge too. */
+  readonly tracePolicies?: readonly Policy[];
   readonly allowlists?: readonly Allowlist[];
   /** The ABIs to filter for, replacing the ones the traces show (their native ABIs are added). */
   readonly arches?: readonly Arch[];
@@ -101,7 +103,7 @@ function keepDeniesUnderLog(profile: SeccompProfile, policy: Policy): SeccompPro
 }
 
 export async function generateSeccomp(options: GenerateSeccompOptions): Promise<GeneratedSeccomp> {
-  const traced: Policy[] = [];
+  const traced: Policy[] = [...(options.tracePolicies ?? [])];
   for (const trace of options.traces ?? []) traced.push(await policyFromEvents(trace));
   const tracePolicy = mergeAllPolicies(traced);
   const traceArches = policyArches(tracePolicy);

@@ -1,6 +1,5 @@
 import { UsageError } from "../../errors.js";
-import { readTraces } from "../../parse/index.js";
-import { loadAllowlist } from "../../policy/index.js";
+import { loadAllowlist, policyOfTraces } from "../../policy/index.js";
 import {
   DEFAULT_ACTIONS,
   generateSeccomp,
@@ -49,6 +48,8 @@ Options:
       --no-vdso             do not allow the calls the vDSO hides from strace
                             (clock_gettime, gettimeofday, time, getcpu, clock_getres)
       --strict              fail on trace lines that cannot be parsed (default: warn)
+      --jobs N              read large traces on N threads (default: the cores available;
+                            the profile is the same for every N)
   -h, --help                show this help
 
 Examples:
@@ -90,7 +91,15 @@ const OPTIONS = {
   "no-args": { type: "boolean" },
   "no-vdso": { type: "boolean" },
   strict: { type: "boolean" },
+  jobs: { type: "string" },
 } as const;
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs "${value}" is not a whole number of threads (1 or more)`);
+  return jobs;
+}
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
@@ -113,14 +122,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
-  const reading = readTraces(positionals, {
+  const traces = await policyOfTraces(positionals, {
     strict: values.strict ?? false,
     stdin: io.stdin,
     decode: SECCOMP_DECODED_KINDS,
     progress: terminalProgress(io.stderr),
+    jobs: parseJobs(values.jobs),
   });
-  const generated = await generateSeccomp({ ...options, traces: [reading.batches], allowlists });
-  writeDiagnostics(io, "seccomp", reading.report(), generated);
+  const generated = await generateSeccomp({ ...options, tracePolicies: [traces.policy], allowlists });
+  writeDiagnostics(io, "seccomp", traces.report, generated);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;
 }

@@ -1,0 +1,116 @@
+/**
+ * A large strace log read in parts, side by side: each part cut at a line
+ * start and parsed apart (its first lines of each process deferred, see
+ * StraceParser's `midTrace`), then stitched in order by one parser that reads
+ * only the deferred lines, or the whole part when the state at its start
+ * cannot be passed on.
+ */
+import { open } from "node:fs/promises";
+import type { TraceEvent } from "../events/types.js";
+import type { NativeArch } from "../syscalls/arch.js";
+import type { DecodedKind } from "./decode.js";
+import { StraceParser, pidFromFfName, type DeferredLine, type ParserCarry } from "./parser.js";
+import { checkedLines, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+
+/** One part of a strace log: its byte range, from a line start to the next part's. */
+export interface TracePart extends ByteRange {
+  /** The path to read. */
+  readonly path: string;
+  /** The input's name in events (`pos.file`). */
+  readonly file: string;
+  /** 0 for the part at the file's start. */
+  readonly index: number;
+}
+
+export interface PartOptions {
+  readonly native?: NativeArch;
+  readonly decode?: ReadonlySet<DecodedKind>;
+}
+
+/** What reading a part gives besides its events. Lines are numbered from the part's start. */
+export interface PartEnd {
+  readonly counts: FileCounts;
+  readonly syscalls: number;
+  readonly unparsed: number;
+  readonly firstUnparsed: readonly UnparsedPlace[];
+  /** See StraceParser.deferred (always defined for the part at the file's start). */
+  readonly deferred: { readonly lines: readonly DeferredLine[]; readonly started: readonly number[] } | undefined;
+  /** See StraceParser.carry. */
+  readonly carry: ParserCarry | undefined;
+}
+
+const FIRST_UNPARSED_KEPT = 5;
+/** How far past a cut point the next line start is looked for. */
+const LINE_SEARCH_BYTES = 64 * 1024;
+
+/** The byte offset of the first line start at or after `at` (a line starts after a LF), or `size`. */
+async function lineStartFrom(path: string, at: number, size: number): Promise<number> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
+    for (let from = at - 1; from < size; from += LINE_SEARCH_BYTES) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
+      const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
+      if (lf >= 0) return from + lf + 1;
+    }
+    return size;
+  } finally {
+    await file.close();
+  }
+}
+
+/** A file of `size` bytes in parts of about `partBytes`, each starting at a line start. */
+export async function traceParts(path: string, file: string, size: number, partBytes: number): Promise<TracePart[]> {
+  const starts = [0];
+  for (let at = partBytes; at < size; at += partBytes) {
+    const start = await lineStartFrom(path, Math.max(at, (starts.at(-1) as number) + 1), size);
+    if (start >= size) break;
+    if (start > (starts.at(-1) as number)) starts.push(start);
+  }
+  return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? size }));
+}
+
+/** The parser that reads a part apart from the lines before it. */
+export function partParser(part: TracePart, options: PartOptions): StraceParser {
+  return new StraceParser({
+    file: part.file,
+    native: options.native,
+    pid: pidFromFfName(part.path),
+    decode: options.decode,
+    midTrace: part.index > 0,
+  });
+}
+
+/**
+ * Reads a part with `parser`, its lines numbered from `firstLine`, giving its
+ * events to `visit` in batches and the bytes read to `onBytes`. Without
+ * `parser.end()`: the part's pending calls stay in the parser (and its carry).
+ */
+export async function readPart(
+  part: TracePart,
+  parser: StraceParser,
+  firstLine: number,
+  visit: (events: readonly TraceEvent[]) => void,
+  onBytes: (bytes: number) => void,
+): Promise<PartEnd> {
+  const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
+  let syscalls = 0;
+  let unparsed = 0;
+  const firstUnparsed: UnparsedPlace[] = [];
+  const note = (events: readonly TraceEvent[]) => {
+    for (const event of events) {
+      if (event.kind === "syscall") syscalls++;
+      if (event.kind !== "unparsed") counts.understood++;
+      else if (unparsed++ < FIRST_UNPARSED_KEPT) firstUnparsed.push({ pos: event.pos, reason: event.reason });
+    }
+    visit(events);
+  };
+  const chunks = counted(fileChunks(part.path, part), onBytes);
+  let lineNo = firstLine - 1;
+  for await (const batch of checkedLines(part.file, chunks, counts, part.index === 0)) {
+    const out: TraceEvent[] = [];
+    for (const line of batch) parser.line(line, ++lineNo, out);
+    note(out);
+  }
+  return { counts, syscalls, unparsed, firstUnparsed, deferred: parser.deferred(), carry: parser.carry() };
+}

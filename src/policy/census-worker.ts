@@ -1,0 +1,32 @@
+/**
+ * A worker thread of policyOfTraces: reads the parts of strace logs it is sent,
+ * each into a census of its calls, and posts back the census and the part's end
+ * (its deferred lines and pending calls, for stitching), and its bytes as read.
+ */
+import { parentPort, type MessagePort } from "node:worker_threads";
+import { partParser, readPart, type PartOptions, type TracePart } from "../parse/trace-parts.js";
+import { CallCensus } from "./from-events.js";
+import type { PartTask, WorkerReply } from "./trace-census.js";
+
+function workerPort(): MessagePort {
+  if (parentPort === null) throw new Error("census-worker.js runs as a worker thread");
+  return parentPort;
+}
+
+const port = workerPort();
+
+async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
+  const census = new CallCensus();
+  try {
+    const end = await readPart(part, partParser(part, options), 1, (events) => census.addAll(events), (bytes) =>
+      port.postMessage({ kind: "bytes", bytes } satisfies WorkerReply),
+    );
+    return { kind: "done", census: census.data, end };
+  } catch (error) {
+    return { kind: "failed", message: error instanceof Error ? error.message : String(error), input: error instanceof Error && error.name === "InputError" };
+  }
+}
+
+port.on("message", (task: PartTask) => {
+  void read(task.part, task.options).then((reply) => port.postMessage(reply));
+});

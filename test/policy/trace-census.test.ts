@@ -1,0 +1,56 @@
+/**
+ * Reading traces in parts on worker threads gives the policy and report of
+ * reading them whole, in order, wherever the parts are cut. (The workers run
+ * the compiled module: `npm test` builds first.)
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { readTraces } from "../../src/parse/index.js";
+import { policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
+import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
+
+const STRACE = "test/fixtures/strace";
+const AUDIT = "test/fixtures/audit";
+
+const fixtures = (dir: string, pattern: RegExp) =>
+  readdirSync(dir)
+    .filter((name) => pattern.test(name))
+    .map((name) => join(dir, name));
+
+/** Every recorded trace, hand-written one and -ff folder; each is read alone and with the others. */
+const TRACES = [
+  ...fixtures(STRACE, /\.trace$/),
+  ...fixtures(join(STRACE, "hand-written"), /\.trace$/),
+  ...fixtures(STRACE, /-ff$/),
+];
+
+async function serial(paths: readonly string[]) {
+  const reading = readTraces(paths, { strict: false, decode: SECCOMP_DECODED_KINDS });
+  const policy = await policyFromEvents(reading.batches);
+  return { policy, report: reading.report() };
+}
+
+describe("policyOfTraces", () => {
+  test.each([97, 4096])("reads each trace in parts of %i bytes as it reads it whole", async (partBytes) => {
+    for (const path of TRACES) {
+      const parted = await policyOfTraces([path], { strict: false, decode: SECCOMP_DECODED_KINDS, partBytes, jobs: 2 });
+      expect(parted, path).toEqual(await serial([path]));
+    }
+  });
+
+  test("reads many traces, audit logs among them, on several threads as one after another", async () => {
+    const paths = [...TRACES, ...fixtures(AUDIT, /seccomp|dmesg/)];
+    const parted = await policyOfTraces(paths, { strict: false, decode: SECCOMP_DECODED_KINDS, partBytes: 4096, jobs: 3 });
+    expect(parted).toEqual(await serial(paths));
+  });
+
+  test("fails as the whole reading fails, at the same input", async () => {
+    const paths = [join(STRACE, "attach-sleep.trace"), join(STRACE, "not-a-trace")];
+    const options = { strict: false, decode: SECCOMP_DECODED_KINDS } as const;
+    const whole = await serial(paths).catch((error: Error) => error.message);
+    const parted = await policyOfTraces(paths, { ...options, partBytes: 100, jobs: 2 }).catch((error: Error) => error.message);
+    expect(typeof whole).toBe("string");
+    expect(parted).toBe(whole);
+  });
+});
