@@ -41,11 +41,41 @@ interface DecoderEntry {
   readonly decode: Decoder;
 }
 
-/** An argument without the `name=` strace puts before some (`flags=CLONE_VM|…`). */
+const LOWER_A = 0x61; // a
+const LOWER_Z = 0x7a; // z
+const UPPER_A = 0x41; // A
+const UPPER_Z = 0x5a; // Z
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const UNDERSCORE = 0x5f;
+const EQUALS = 0x3d;
+const GREATER_THAN = 0x3e;
+
+function isLowerWordChar(c: number, first: boolean): boolean {
+  return (c >= LOWER_A && c <= LOWER_Z) || c === UNDERSCORE || (!first && c >= DIGIT_0 && c <= DIGIT_9);
+}
+
+function isAlphanumeric(c: number): boolean {
+  return (c >= DIGIT_0 && c <= DIGIT_9) || (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
+}
+
+/** An argument without the `name=` strace puts before some (`flags=CLONE_VM|…`): `[a-z_][a-z0-9_]*=`. */
 function value(arg: string | undefined): string | undefined {
   if (arg === undefined) return undefined;
-  const named = /^[a-z_][a-z0-9_]*=/.exec(arg);
-  return named ? arg.slice(named[0].length) : arg;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c === EQUALS && i > 0) return arg.slice(i + 1);
+    if (!isLowerWordChar(c, i === 0)) return arg;
+  }
+  return arg;
+}
+
+/** Where the `<…>` decoration `-y` put after an fd starts: the first `<` right after a letter or digit, or -1. */
+function decorationStart(text: string): number {
+  for (let at = text.indexOf("<"); at > 0; at = text.indexOf("<", at + 1)) {
+    if (isAlphanumeric(text.charCodeAt(at - 1))) return at;
+  }
+  return -1;
 }
 
 function numeric(arg: string | undefined, table: ConstantTable): number | undefined {
@@ -57,11 +87,10 @@ function numeric(arg: string | undefined, table: ConstantTable): number | undefi
 function fdArg(arg: string | undefined): FdArg | undefined {
   const text = value(arg);
   if (text === undefined) return undefined;
-  const open = text.search(/[0-9A-Za-z]</);
-  const fdText = open < 0 ? text : text.slice(0, open + 1);
-  const fd = evalNumeric(fdText, AT_FLAGS);
+  const open = decorationStart(text);
+  const fd = evalNumeric(open < 0 ? text : text.slice(0, open), AT_FLAGS);
   if (fd === undefined) return undefined;
-  const decoration = open < 0 || !text.endsWith(">") ? undefined : unescapeC(text.slice(open + 2, -1));
+  const decoration = open < 0 || text.charCodeAt(text.length - 1) !== GREATER_THAN ? undefined : unescapeC(text.slice(open + 1, -1));
   return { fd: asInt32(fd), decoration };
 }
 

@@ -81,7 +81,8 @@ const cache = new WeakMap<ConstantTable, Map<string, number | undefined>>();
 export function evalNumeric(text: string, table: ConstantTable): number | undefined {
   let known = cache.get(table);
   if (known === undefined) cache.set(table, (known = new Map()));
-  if (known.has(text)) return known.get(text);
+  const cached = known.get(text);
+  if (cached !== undefined || known.has(text)) return cached;
   const value = evaluate(text, table);
   if (known.size < CACHE_LIMIT) known.set(text, value);
   return value;
