@@ -16,14 +16,8 @@ import { ARCHES, type Arch } from "../syscalls/arch.js";
 import { canonicalSyscallName } from "../syscalls/lookup.js";
 import { formatFieldPath, type Allowlist, type FieldPath } from "./allowlist.js";
 import type { SeccompAllowlist } from "./allowlist-schema.js";
-import {
-  EMPTY_POLICY,
-  mergePolicies,
-  normalizeConditions,
-  type AllowlistSource,
-  type ArchAllows,
-  type Policy,
-} from "./model.js";
+import { EMPTY_POLICY, mergePolicies, normalizeConditions } from "./merge.js";
+import type { AllowlistSource, ArchAllows, Policy } from "./model.js";
 
 type ArchLists = Pick<SeccompAllowlist, "allow" | "deny" | "rules">;
 

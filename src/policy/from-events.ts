@@ -6,7 +6,9 @@
 import { forEachEvent } from "../events/iterate.js";
 import type { DecodedArgs, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
 import type { Arch } from "../syscalls/arch.js";
-import { EMPTY_POLICY, mergePolicies, PID_SAMPLE, type ArgFacts, type ArgIndex, type Policy, type SyscallAllow } from "./model.js";
+import { PID_SAMPLE } from "./constants.js";
+import { EMPTY_POLICY, mergePolicies } from "./merge.js";
+import type { ArgFacts, ArgIndex, Policy, SyscallAllow } from "./model.js";
 
 /**
  * The arguments whose values the policy records, by syscall: argument index

@@ -1,4 +1,6 @@
 export * from "./model.js";
+export * from "./constants.js";
+export * from "./merge.js";
 export * from "./from-events.js";
 export * from "./apparmor-vocabulary.js";
 export * from "./allowlist-schema.js";

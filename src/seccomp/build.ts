@@ -6,15 +6,8 @@
  * profile gets the same rules (where it has the call), so each output format
  * can say exactly what the profile says.
  */
-import {
-  effectiveAllows,
-  joinArgFacts,
-  policyArches,
-  type ArgCondition,
-  type ArgFacts,
-  type ArgRule,
-  type Policy,
-} from "../policy/model.js";
+import { effectiveAllows, joinArgFacts, policyArches } from "../policy/merge.js";
+import type { ArgCondition, ArgFacts, ArgRule, Policy } from "../policy/model.js";
 import { InputError } from "../errors.js";
 import type { Arch } from "../syscalls/arch.js";
 import { isSyscall } from "../syscalls/index.js";

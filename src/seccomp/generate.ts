@@ -6,7 +6,8 @@
 import type { TraceEvents } from "../events/types.js";
 import type { DecodedKind } from "../parse/index.js";
 import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
-import { EMPTY_POLICY, mergeAllPolicies, policyArches, type Policy } from "../policy/model.js";
+import { EMPTY_POLICY, mergeAllPolicies, policyArches } from "../policy/merge.js";
+import type { Policy } from "../policy/model.js";
 import type { Arch } from "../syscalls/arch.js";
 import { isSyscall } from "../syscalls/index.js";
 import { buildSeccompProfile, type BuildOptions } from "./build.js";

@@ -5,7 +5,8 @@
  * note for each call that changed name and a warning for each that has no
  * known counterpart.
  */
-import { EMPTY_POLICY, mergeAllPolicies, policyArches, type ArchAllows, type Policy } from "../policy/model.js";
+import { EMPTY_POLICY, mergeAllPolicies, policyArches } from "../policy/merge.js";
+import type { ArchAllows, Policy } from "../policy/model.js";
 import { ARCH_INFO, type Arch } from "../syscalls/arch.js";
 import { equivalentSyscalls, isSyscall } from "../syscalls/index.js";
 

@@ -1,5 +1,5 @@
 import type { ArgFacts, Policy } from "../../src/policy/model.js";
-import { mergePolicies, EMPTY_POLICY } from "../../src/policy/model.js";
+import { mergePolicies, EMPTY_POLICY } from "../../src/policy/merge.js";
 import type { Arch } from "../../src/syscalls/arch.js";
 
 /** A canonical policy as a trace would give it: per ABI, each call with its argument facts. */

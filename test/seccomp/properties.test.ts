@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mergeAllPolicies, type ArgFacts, type Policy } from "../../src/policy/model.js";
+import { mergeAllPolicies } from "../../src/policy/merge.js";
+import type { ArgFacts, Policy } from "../../src/policy/model.js";
 import { isNarrowed } from "../../src/seccomp/arg-rules.js";
 import { buildSeccompProfile, type BuildOptions } from "../../src/seccomp/build.js";
 import { emitDocker, readDocker } from "../../src/seccomp/docker.js";
