@@ -18,6 +18,7 @@ import type { NetworkDomain, NetworkType, Rule } from "./profile.js";
 import { UNIX_ACCESS, UNIX_TYPES } from "./profile.js";
 import type { LinkSource } from "./resolve.js";
 import { resolvePath } from "./resolve.js";
+import { PidSet } from "./pid-set.js";
 import { createsFile, neededRule } from "./record-rules.js";
 
 /** What observe reads: trace events, and the AppArmor records of kernel audit logs. */
@@ -202,17 +203,18 @@ class Observer {
     unresolved: new Map(),
     notes: [],
   };
-  /** Open files and working directories of live processes: a process's go when it exits. */
+  /** Open files and working directories of live processes: they go when the process exits. */
   private readonly fds = new Map<number, Map<number, OpenFile>>();
   private readonly cwds = new Map<number, string>();
-  private readonly pids = new Set<number>();
+  /** Every pid that made a call. */
+  private readonly pids = new PidSet();
   /** Thread-group leader → its live threads (CLONE_THREAD children), and each such thread → its leader. */
   private readonly threads = new Map<number, Set<number>>();
   private readonly leaders = new Map<number, number>();
   /** Live processes whose fork has returned. */
   private readonly forked = new Set<number>();
   /** Processes that exited before the fork that made them returned (strace shows that order too): it gives them nothing. */
-  private readonly exitedUnforked = new Set<number>();
+  private readonly exitedUnforked = new PidSet();
   /** The pid of the last call, which alive() has seen: traces run a process for many calls in a row. */
   private lastPid: number | undefined;
   /** Signals to pids not (yet) seen in the trace. */
