@@ -75,23 +75,41 @@ function skipUnit(text: string, i: number, c: number): number {
   return i;
 }
 
+/** What a character is to the bracket scanners: most are ordinary (0). */
+const enum CharClass {
+  Ordinary = 0,
+  Open = 1,
+  Close = 2,
+  /** A quote, a slash or a `<`: it may start a string, a comment or a decoration. */
+  Unit = 3,
+  Comma = 4,
+}
+
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [OPEN_PAREN, OPEN_BRACKET, OPEN_BRACE]) CHAR_CLASS[c] = CharClass.Open;
+for (const c of [CLOSE_PAREN, CLOSE_BRACKET, CLOSE_BRACE]) CHAR_CLASS[c] = CharClass.Close;
+for (const c of [QUOTE, SLASH, LT]) CHAR_CLASS[c] = CharClass.Unit;
+CHAR_CLASS[COMMA] = CharClass.Comma;
+
+function classOf(c: number): number {
+  return c < 128 ? (CHAR_CLASS[c] as number) : CharClass.Ordinary;
+}
+
 /**
  * The index of the `)` that closes an argument list, scanning from `start` with
  * `depth` brackets already open (1 just after `name(`, 1 after `<... resumed>`),
- * or -1 when the line ends first. The hot loop of the parser: ordinary
- * characters cost one comparison (all the special ones are below 0x3d or are
- * brackets).
+ * or -1 when the line ends first. The hot loop of the parser: an ordinary
+ * character costs one table lookup.
  */
 export function findCloseParen(text: string, start: number, depth = 1): number {
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > LT && c !== OPEN_BRACKET && c !== CLOSE_BRACKET && c !== OPEN_BRACE && c !== CLOSE_BRACE) continue;
-    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
-    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+    const k = classOf(c);
+    if (k === CharClass.Ordinary || k === CharClass.Comma) continue;
+    if (k === CharClass.Open) depth++;
+    else if (k === CharClass.Close) {
       if (--depth === 0) return c === CLOSE_PAREN ? i : -1;
-    } else if (c === QUOTE) {
-      i = skipString(text, i) - 1;
-    } else if (c === SLASH || c === LT) {
+    } else {
       const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }
@@ -106,15 +124,16 @@ export function splitArgs(text: string): string[] {
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > LT && c !== OPEN_BRACKET && c !== CLOSE_BRACKET && c !== OPEN_BRACE && c !== CLOSE_BRACE) continue;
-    if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
-    else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
-    else if (c === COMMA && depth === 0) {
-      args.push(text.slice(from, i).trim());
-      from = i + 1;
-    } else if (c === QUOTE) {
-      i = skipString(text, i) - 1;
-    } else if (c === SLASH || c === LT) {
+    const k = classOf(c);
+    if (k === CharClass.Ordinary) continue;
+    if (k === CharClass.Open) depth++;
+    else if (k === CharClass.Close) depth--;
+    else if (k === CharClass.Comma) {
+      if (depth === 0) {
+        args.push(text.slice(from, i).trim());
+        from = i + 1;
+      }
+    } else {
       const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }
