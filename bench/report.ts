@@ -5,6 +5,7 @@
 
 export const LABEL = {
   seccomp: "profilesmith seccomp",
+  seccompSerial: "seccomp --jobs 1",
   apparmor: "profilesmith apparmor",
   both: "seccomp + apparmor",
   naive: "naive node regex",
@@ -86,7 +87,7 @@ const verdict = (ok: boolean | undefined): Verdict => (ok === undefined ? "n/a" 
 
 const RSS_LIMIT_MIB = 150;
 const RSS_SPREAD = 0.1;
-const PROFILESMITH: readonly CommandKey[] = ["seccomp", "apparmor", "both"];
+const PROFILESMITH: readonly CommandKey[] = ["seccomp", "seccompSerial", "apparmor", "both"];
 
 /** Issue 7's targets, per trace size where they are per size. */
 export function checkTargets(figures: readonly Figure[], sizes: readonly number[]): TargetCheck[] {
@@ -104,6 +105,7 @@ export function checkTargets(figures: readonly Figure[], sizes: readonly number[
     }
   };
   throughputTarget("seccomp", 1.5);
+  throughputTarget("seccompSerial", 1.5);
   throughputTarget("both", 0.75);
   for (const command of PROFILESMITH) {
     const rss = sizes.map((size) => figureOf(figures, command, size)?.maxRssMiB);

@@ -4,8 +4,8 @@
  * It reports; it never fails on a missed target.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -57,12 +57,24 @@ interface Setup {
   readonly apparmor: boolean;
 }
 
+/** The seccomp profiles written on all cores and on one thread: they must be the same bytes. */
+function outputsIn(work: string) {
+  return { seccompOut: join(work, "seccomp.json"), seccompSerialOut: join(work, "seccomp-serial.json") };
+}
+
+/** Whether the last parallel and serial seccomp runs wrote byte-identical profiles. */
+function sameSeccompOutput(work: string): boolean {
+  const { seccompOut, seccompSerialOut } = outputsIn(work);
+  return existsSync(seccompOut) && existsSync(seccompSerialOut) && readFileSync(seccompOut).equals(readFileSync(seccompSerialOut));
+}
+
 function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<CommandKey, BenchCommand> {
   const node = process.execPath;
-  const seccompOut = join(work, "seccomp.json");
+  const { seccompOut, seccompSerialOut } = outputsIn(work);
   const apparmorOut = join(work, "apparmor.profile");
   const argv: [CommandKey, BenchCommand["argv"]][] = [
     ["seccomp", [node, cli, "seccomp", trace, "-o", seccompOut]],
+    ["seccompSerial", [node, cli, "seccomp", trace, "--jobs", "1", "-o", seccompSerialOut]],
     ...(apparmor
       ? ([
           ["apparmor", [node, cli, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
@@ -83,6 +95,8 @@ function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<Command
 interface SizeResult {
   readonly trace: GeneratedTrace;
   readonly figures: Figure[];
+  /** Whether `seccomp` on all cores and with `--jobs 1` wrote the same profile. */
+  readonly sameOutput: boolean;
   /** One line per command that failed; it has no figures. */
   readonly failures: string[];
 }
@@ -127,7 +141,7 @@ async function benchSize(sizeMiB: number, runs: number, setup: Setup): Promise<S
         maxRssMiB: medianUsage((u) => u.maxRssKiB / 1024),
       };
     });
-    return { trace, figures, failures };
+    return { trace, figures, failures, sameOutput: sameSeccompOutput(work) };
   } finally {
     rmSync(path, { force: true });
   }
@@ -224,6 +238,9 @@ async function main(): Promise<void> {
       traces.push(measured.trace);
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
+      notes.push(
+        `${size} MiB: \`seccomp\` on ${availableParallelism()} threads and \`seccomp --jobs 1\` wrote ${measured.sameOutput ? "byte-identical profiles" : "DIFFERENT profiles"}.`,
+      );
     }
     const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);
     process.stdout.write(`\n${results}`);
