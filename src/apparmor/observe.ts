@@ -143,8 +143,11 @@ const DUP_CALLS = new Set(["dup", "dup2", "dup3"]);
 const NAMED_CALLS = new Set([
   ...UID_CALLS, ...RESUID_CALLS, ...FORKS, ...Object.keys(CALL_CAPABILITIES), ...Object.keys(CHOWN_CALLS), "ptrace", ...UNIX_BY_FD_CALLS, ...DUP_CALLS,
 ]);
-/** The kinds of decoded arguments Observer.decoded reads (most calls are reads, writes, closes: nothing to see). */
-const OBSERVED_KINDS: ReadonlySet<DecodedArgs["call"]> = new Set(["open", "path", "execve", "fd", "mmap", "socket", "address", "clone", "unshare", "kill"]);
+/**
+ * The kinds of decoded arguments the observer reads: what `readTraces` needs to decode for
+ * AppArmor (other calls count by name alone, and most, reads, writes, closes, not at all).
+ */
+export const APPARMOR_DECODED_KINDS: ReadonlySet<DecodedArgs["call"]> = new Set(["open", "path", "execve", "fd", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"]);
 
 const DOMAIN_NAMES: ReadonlyMap<number, NetworkDomain> = new Map(
   Object.entries(ADDRESS_FAMILIES)
@@ -312,7 +315,7 @@ class Observer {
     if (event.kind === "exit") return this.exit(event.pid);
     if (event.kind !== "syscall") return;
     if (event.pid !== this.lastPid) this.alive(event.pid);
-    if (!NAMED_CALLS.has(event.name) && !(event.decoded !== undefined && OBSERVED_KINDS.has(event.decoded.call))) return;
+    if (!NAMED_CALLS.has(event.name) && !(event.decoded !== undefined && APPARMOR_DECODED_KINDS.has(event.decoded.call))) return;
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (RESUID_CALLS.has(event.name) && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
@@ -340,6 +343,8 @@ class Observer {
       }
       case "fd":
         return this.fdCall(event, decoded);
+      case "dup":
+        return this.dup(event);
       case "mmap": {
         const path = decoded.prot & PROT_EXEC && decoded.fd.fd >= 0 ? this.fdPath(event.pid, decoded.fd) : undefined;
         if (path !== undefined) this.grant(path, ["m"]);

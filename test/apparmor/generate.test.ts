@@ -161,6 +161,27 @@ describe("file rules from other calls", () => {
     ).toEqual(["/opt/app/lib.so mr,", "/srv/db rk,", "/srv/lock rwk,", "/srv/m w,", "/srv/o w,", "/srv/t w,"]);
   });
 
+  it("follows an fd through dup, dup2, dup3 and F_DUPFD", async () => {
+    expect(
+      await rules(
+        trace(
+          'openat(AT_FDCWD, "/srv/a", O_RDONLY) = 3',
+          "dup(3) = 4",
+          "flock(4, LOCK_SH) = 0",
+          'openat(AT_FDCWD, "/srv/b", O_RDONLY) = 5',
+          "dup2(5, 9) = 9",
+          "flock(9, LOCK_SH) = 0",
+          'openat(AT_FDCWD, "/srv/c", O_RDONLY) = 6',
+          "dup3(6, 10, O_CLOEXEC) = 10",
+          "flock(10, LOCK_SH) = 0",
+          'openat(AT_FDCWD, "/srv/d", O_RDONLY) = 7',
+          "fcntl(7, F_DUPFD_CLOEXEC, 20) = 20",
+          "flock(20, LOCK_SH) = 0",
+        ),
+      ),
+    ).toEqual(["/srv/a rk,", "/srv/b rk,", "/srv/c rk,", "/srv/d rk,"]);
+  });
+
   it("skips what abstractions/base grants", async () => {
     expect(
       await rules(
