@@ -4,6 +4,7 @@
  * `nginx.yaml:7: seccomp.allow[3]: "opne" is not a syscall on …`.
  */
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { InputError } from "./errors.js";
@@ -97,10 +98,13 @@ export function parseValidatedYaml<S extends z.ZodType>(
   return { data: result.data, posOf: (path) => ({ file, line: lineOf(path) }) };
 }
 
-/** Reads a file the user named; an unreadable one is an InputError (`x.yaml: cannot read manifest (ENOENT)`). */
-export async function readUserFile(path: string, what: string): Promise<string> {
+/**
+ * Reads a file the user named (a relative path from `cwd`); an unreadable one
+ * is an InputError naming it as given (`x.yaml: cannot read manifest (ENOENT)`).
+ */
+export async function readUserFile(path: string, what: string, cwd = "."): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(resolve(cwd, path), "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InputError(`${path}: cannot read ${what} (${reason})`);

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 
 export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -19,4 +21,12 @@ export function parseCommandLine<const O extends OptionsConfig>(argv: readonly s
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** `--root` as an absolute path (relative to the command's cwd); InputError unless it is a directory. */
+export function rootDirectory(root: string | undefined, cwd: string): string | undefined {
+  if (root === undefined) return undefined;
+  const absolute = resolve(cwd, root);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
+  return absolute;
 }

@@ -4,7 +4,7 @@
  * be parsed, and a refusal of inputs that are neither.
  */
 import { open, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { AppArmorEvent, AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import type { NativeArch } from "../syscalls/arch.js";
@@ -20,6 +20,8 @@ export interface ReadTracesOptions {
   readonly strict: boolean;
   /** What `-` reads; default process.stdin. */
   readonly stdin?: AsyncIterable<Uint8Array | string>;
+  /** Where relative paths are read from (events keep the paths as given); default the process's cwd. */
+  readonly cwd?: string;
   readonly native?: NativeArch;
   readonly decode?: ReadonlySet<DecodedKind>;
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
@@ -125,14 +127,14 @@ export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerat
 
 function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
   if (path === "-") return options.stdin ?? process.stdin;
-  return fileChunks(path);
+  return fileChunks(resolve(options.cwd ?? ".", path));
 }
 
 /** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
-export async function totalBytes(paths: readonly string[]): Promise<number | undefined> {
+export async function totalBytes(paths: readonly string[], cwd = "."): Promise<number | undefined> {
   try {
-    const files = (await Promise.all(paths.map(inputFiles))).flat();
-    const infos = await Promise.all(files.map((file) => (file === "-" ? undefined : stat(file))));
+    const files = (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat();
+    const infos = await Promise.all(files.map((file) => (file === "-" ? undefined : stat(resolve(cwd, file)))));
     return infos.every((info) => info?.isFile() === true) ? infos.reduce((sum, info) => sum + (info?.size ?? 0), 0) : undefined;
   } catch {
     return undefined;
@@ -157,13 +159,13 @@ export function readError(file: string, error: unknown): InputError {
 }
 
 /** The files an input path names: itself, or the files of a `-ff` folder in name order. */
-export async function inputFiles(path: string): Promise<string[]> {
+export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
   if (path === "-") return [path];
-  const info = await stat(path).catch((error: unknown) => {
+  const info = await stat(resolve(cwd, path)).catch((error: unknown) => {
     throw readError(path, error);
   });
   if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
+  const entries = await readdir(resolve(cwd, path), { withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(path, e.name));
   if (files.length === 0) throw new InputError(`${path}: an empty folder, no strace -ff files in it`);
   return files.sort();
@@ -357,10 +359,10 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
 
   /** The events of every input, with AppArmor records when `records`. */
   async function* batches(records: boolean): AsyncGenerator<readonly ReadEvent[], void, undefined> {
-    if (progress !== undefined) total = await totalBytes(paths);
+    if (progress !== undefined) total = await totalBytes(paths, options.cwd);
     try {
       for (const path of paths) {
-        for (const file of await inputFiles(path)) yield* readOne(file, records);
+        for (const file of await inputFiles(path, options.cwd)) yield* readOne(file, records);
       }
     } finally {
       progress?.end();

@@ -28,6 +28,6 @@ export function parseAllowlist(text: string, file: string): Allowlist {
 }
 
 /** Reads and parses an allowlist file; unreadable files are InputErrors too. */
-export async function loadAllowlist(path: string): Promise<Allowlist> {
-  return parseAllowlist(await readUserFile(path, "allowlist"), path);
+export async function loadAllowlist(path: string, cwd = "."): Promise<Allowlist> {
+  return parseAllowlist(await readUserFile(path, "allowlist", cwd), path);
 }

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
@@ -168,15 +169,17 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const jobs = options.jobs ?? availableParallelism();
   const partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
   const { progress } = options;
-  const total = progress === undefined ? undefined : await totalBytes(paths);
+  const cwd = options.cwd ?? ".";
+  const total = progress === undefined ? undefined : await totalBytes(paths, cwd);
   let bytesRead = 0;
   const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
 
   // Each input is read whole in this thread (stdin, audit logs, one job) or in parts.
   const inputs: Array<{ path: string; parts: TracePart[] | undefined }> = [];
-  for (const path of (await Promise.all(paths.map(inputFiles))).flat()) {
-    const whole = path === "-" || jobs === 1 || (await isAuditLog(path));
-    inputs.push({ path, parts: whole ? undefined : await traceParts(path, path, (await stat(path)).size, partBytes) });
+  for (const path of (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat()) {
+    const located = resolve(cwd, path);
+    const whole = path === "-" || jobs === 1 || (await isAuditLog(located));
+    inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, (await stat(located)).size, partBytes) });
   }
   const parted = inputs.flatMap((input) => input.parts ?? []);
   const partOptions: PartOptions = { native: options.native, decode: options.decode };

@@ -6,8 +6,8 @@
  * The file (`symlinks.json`) maps each symlink's absolute path to its target as
  * readlink returns it, keys sorted: `{ "/bin": "usr/bin", … }`.
  */
-import { readlinkSync } from "node:fs";
-import { posix } from "node:path";
+import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { dirname, join, posix, resolve } from "node:path";
 import { z } from "zod";
 import type { SyscallEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
@@ -116,4 +116,23 @@ export function parseSymlinks(text: string, file: string): Symlinks {
     throw new InputError(`${file}: ${issue.path.map(String).join(".") || "(document)"}: ${issue.message}`);
   }
   return new Map(Object.entries(result.data));
+}
+
+const SYMLINKS_FILE = "symlinks.json";
+
+/**
+ * The symlinks.json files `record` wrote beside the traces (or in a -ff
+ * folder), relative paths read from `cwd`, merged; undefined when there are none.
+ */
+export function symlinksBesideTraces(traces: readonly string[], cwd: string): Map<string, string> | undefined {
+  const located = traces.filter((trace) => trace !== "-").map((trace) => resolve(cwd, trace));
+  const files = [
+    ...new Set(
+      located.filter((trace) => existsSync(trace)).map((trace) => join(statSync(trace).isDirectory() ? trace : dirname(trace), SYMLINKS_FILE)),
+    ),
+  ].filter((file) => existsSync(file));
+  if (files.length === 0) return undefined;
+  const merged = new Map<string, string>();
+  for (const file of files.sort()) for (const [path, target] of parseSymlinks(readFileSync(file, "utf8"), file)) merged.set(path, target);
+  return merged;
 }

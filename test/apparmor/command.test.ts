@@ -42,6 +42,20 @@ describe("profilesmith apparmor", () => {
     expect(out).toContain("  capability dac_override,\n");
   });
 
+  it("reads relative trace, allowlist and symlinks.json paths from its cwd, and verify --apparmor reads symlinks.json too", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "symlinks.json"), JSON.stringify({ "/bin": "usr/bin" }));
+    writeFileSync(join(dir, "extra.yaml"), "version: 1\napparmor:\n  files:\n    - path: /srv/extra\n      perms: r\n");
+    const made = await runIn(dir, ["apparmor", "app.strace", "--allow", "extra.yaml", "--name", "app", "-o", "app.apparmor"], {});
+    expect(made.code, made.err).toBe(0);
+    const profile = readFileSync(join(dir, "app.apparmor"), "utf8");
+    expect(profile).toContain("  /usr/bin/app ix,\n");
+    expect(profile).toContain("  /srv/extra r,\n");
+    const verified = await runIn(dir, ["verify", "--apparmor", "app.apparmor", "app.strace"], {});
+    expect({ code: verified.code, out: verified.out }).toMatchObject({ code: 0 });
+    expect(verified.err).not.toContain("not resolved through symlinks");
+  });
+
   it("reads stdin, drops implicit capabilities on request, explains globs on stderr, writes -o atomically", async () => {
     const dir = workdir();
     const output = join(dir, "out", "app.apparmor");

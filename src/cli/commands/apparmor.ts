@@ -1,11 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { generateAppArmor } from "../../apparmor/index.js";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
-import { parseSymlinks } from "../../record/symlinks.js";
-import { parseCommandLine } from "../args.js";
+import { symlinksBesideTraces } from "../../record/symlinks.js";
+import { parseCommandLine, rootDirectory } from "../args.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -55,31 +53,6 @@ const OPTIONS = {
   strict: { type: "boolean" },
 } as const;
 
-const SYMLINKS_FILE = "symlinks.json";
-
-/** The symlinks.json files beside the traces (or in a -ff folder), merged. */
-function recordedSymlinks(traces: readonly string[]): Map<string, string> | undefined {
-  const files = [
-    ...new Set(
-      traces
-        .filter((trace) => trace !== "-" && existsSync(trace))
-        .map((trace) => join(statSync(trace).isDirectory() ? trace : dirname(trace), SYMLINKS_FILE)),
-    ),
-  ].filter((file) => existsSync(file));
-  if (files.length === 0) return undefined;
-  const merged = new Map<string, string>();
-  for (const file of files.sort()) for (const [path, target] of parseSymlinks(readFileSync(file, "utf8"), file)) merged.set(path, target);
-  return merged;
-}
-
-/** `--root` as an absolute path (relative to the command's cwd); InputError unless it is a directory. */
-function rootDirectory(root: string | undefined, cwd: string): string | undefined {
-  if (root === undefined) return undefined;
-  const absolute = resolve(cwd, root);
-  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
-  return absolute;
-}
-
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.name === undefined) throw new UsageError("--name NAME is required (see --help)");
@@ -87,14 +60,19 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const root = rootDirectory(values.root, io.cwd);
-  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
+  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file, io.cwd)));
+  const reading = readTraces(positionals, {
+    strict: values.strict ?? false,
+    stdin: io.stdin,
+    cwd: io.cwd,
+    progress: terminalProgress(io.stderr),
+  });
   const generated = await generateAppArmor({
     name: values.name,
     traces: [reading.withRecords],
     allowlists,
     root,
-    recordedSymlinks: recordedSymlinks(positionals),
+    recordedSymlinks: symlinksBesideTraces(positionals, io.cwd),
     implicitCapabilities: !values["no-implicit-caps"],
     complain: values.complain ?? false,
   });

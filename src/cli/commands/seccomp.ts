@@ -121,10 +121,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (positionals.length === 0 && (values.allow ?? []).length === 0) {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
-  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file)));
+  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file, io.cwd)));
   const traces = await policyOfTraces(positionals, {
     strict: values.strict ?? false,
     stdin: io.stdin,
+    cwd: io.cwd,
     decode: SECCOMP_DECODED_KINDS,
     progress: terminalProgress(io.stderr),
     jobs: parseJobs(values.jobs),

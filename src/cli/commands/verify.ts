@@ -1,6 +1,4 @@
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { auditMessages, readTraces, unparsedWarning, type TraceReading } from "../../parse/index.js";
 import {
   appArmorVerificationJson,
@@ -12,7 +10,8 @@ import {
   verifyAppArmor,
   verifySeccomp,
 } from "../../verify/index.js";
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, rootDirectory } from "../args.js";
+import { symlinksBesideTraces } from "../../record/symlinks.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { terminalProgress } from "../progress.js";
 import { styleFor } from "../style.js";
@@ -69,8 +68,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   }
   if (values.root !== undefined && values.apparmor === undefined) throw new UsageError("--root goes with --apparmor (see --help)");
   if (positionals.length === 0) throw new UsageError("give at least one trace (or - for stdin) (see --help)");
-  const reading = readTraces(positionals, { strict: values.strict ?? false, stdin: io.stdin, progress: terminalProgress(io.stderr) });
-  if (values.apparmor !== undefined) return runAppArmor(values.apparmor, values.root, reading, values.json ?? false, io);
+  const reading = readTraces(positionals, {
+    strict: values.strict ?? false,
+    stdin: io.stdin,
+    cwd: io.cwd,
+    progress: terminalProgress(io.stderr),
+  });
+  if (values.apparmor !== undefined) {
+    const recordedSymlinks = symlinksBesideTraces(positionals, io.cwd);
+    return runAppArmor(values.apparmor, { root: values.root, recordedSymlinks }, reading, values.json ?? false, io);
+  }
   const profileFile = await readSeccompProfileFile(values.seccomp as string, io.cwd);
   const result = await verifySeccomp(profileFile.profile, reading.batches);
   warn(profileFile.warnings, reading, io);
@@ -94,15 +101,17 @@ function warn(warnings: readonly string[], reading: TraceReading, io: CliIo): vo
   for (const note of audit.notes) io.stderr.write(`profilesmith verify: note: ${note}\n`);
 }
 
-async function runAppArmor(file: string, root: string | undefined, reading: TraceReading, json: boolean, io: CliIo): Promise<ExitCode> {
+interface FilesystemOptions {
+  /** `--root` as given. */
+  readonly root: string | undefined;
+  readonly recordedSymlinks: ReadonlyMap<string, string> | undefined;
+}
+
+async function runAppArmor(file: string, filesystem: FilesystemOptions, reading: TraceReading, json: boolean, io: CliIo): Promise<ExitCode> {
   const profileFile = await readAppArmorProfileFile(file, io.cwd);
-  const rootDir = root === undefined ? undefined : resolve(io.cwd, root);
-  if (rootDir !== undefined && !(existsSync(rootDir) && statSync(rootDir).isDirectory())) throw new InputError(`--root ${root}: not a directory`);
-  const result = await verifyAppArmor(
-    profileFile.document.profile,
-    reading.withRecords,
-    rootDir === undefined ? {} : { root: rootDir },
-  );
+  const root = rootDirectory(filesystem.root, io.cwd);
+  const { recordedSymlinks } = filesystem;
+  const result = await verifyAppArmor(profileFile.document.profile, reading.withRecords, { root, recordedSymlinks });
   warn(result.warnings, reading, io);
   const report = json
     ? appArmorVerificationJson(result, file)
