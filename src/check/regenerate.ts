@@ -3,11 +3,10 @@
  * profile file must have.
  */
 import { statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { generateAppArmor } from "../apparmor/index.js";
-import type { TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
-import { readTraces, unparsedWarning } from "../parse/index.js";
+import { readTraces, unparsedWarning, type TraceReading } from "../parse/index.js";
 import type { Allowlist } from "../policy/allowlist.js";
 import { loadAllowlist } from "../policy/index.js";
 import { parseSymlinks } from "../record/symlinks.js";
@@ -39,7 +38,8 @@ interface Inputs {
   readonly dir: string;
   /** The entry's index in `profiles`, for errors about its fields. */
   readonly index: number;
-  readonly traces: AsyncIterable<TraceEvent>;
+  /** The manifest's traces, read with their names as the manifest gives them: rule comments cite trace lines, and a profile must not depend on where the directory is checked out. */
+  readonly reading: TraceReading;
   readonly allowlists: readonly Allowlist[];
 }
 
@@ -64,29 +64,19 @@ function rootDirectory(entry: ApparmorEntry, inputs: Inputs): string | undefined
   return root;
 }
 
-/**
- * The events with each position naming its trace relative to the manifest, as
- * the manifest does: AppArmor rule comments cite trace lines, and a profile
- * must not depend on where the directory is checked out.
- */
-async function* namedFromManifest(events: AsyncIterable<TraceEvent>, dir: string): AsyncIterable<TraceEvent> {
-  for await (const event of events) yield { ...event, pos: { file: relative(dir, event.pos.file), line: event.pos.line } };
-}
-
 async function generate(entry: ProfileEntry, inputs: Inputs): Promise<Generated> {
   const { name } = inputs.manifest.content;
-  const { traces, allowlists } = inputs;
+  const { reading, allowlists } = inputs;
   switch (entry.kind) {
     case "seccomp": {
       const { kind: _kind, output: _output, ...options } = entry;
-      return generateSeccomp({ ...options, name, traces: [traces], allowlists });
+      return generateSeccomp({ ...options, name, traces: [reading.batches], allowlists });
     }
     case "apparmor":
       return generateAppArmor({
         name,
-        traces: [traces],
-        // Rules from an allowlist cite it by name: the manifest's, for the same reason as the trace lines.
-        allowlists: allowlists.map((allowlist, i) => ({ ...allowlist, file: inputs.manifest.content.allowlists[i]! })),
+        traces: [reading.withRecords],
+        allowlists,
         root: rootDirectory(entry, inputs),
         recordedSymlinks: await recordedSymlinks(entry, inputs.dir),
         implicitCapabilities: entry.implicitCapabilities,
@@ -98,12 +88,12 @@ async function generate(entry: ProfileEntry, inputs: Inputs): Promise<Generated>
 export async function regenerateManifest(manifest: Manifest): Promise<RegeneratedProfile[]> {
   const dir = dirname(manifest.file);
   const { content } = manifest;
-  const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(join(dir, file))));
+  // Allowlists too keep the manifest's names: rules cite them.
+  const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(file, dir)));
   const profiles: RegeneratedProfile[] = [];
   for (const [index, entry] of content.profiles.entries()) {
-    const reading = readTraces(content.traces.map((file) => join(dir, file)), { strict: false });
-    const traces = namedFromManifest(reading.events, dir);
-    const generated = await generate(entry, { manifest, dir, index, traces, allowlists });
+    const reading = readTraces(content.traces, { strict: false, cwd: dir });
+    const generated = await generate(entry, { manifest, dir, index, reading, allowlists });
     const unparsed = unparsedWarning(reading.report());
     profiles.push({
       entry,

@@ -39,6 +39,17 @@ describe("profilesmith check", () => {
     expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toContain("  # from extra.yaml\n  /srv/data/** r,\n");
   });
 
+  it("grants what the AppArmor records of an audit log among the traces asked", async () => {
+    const dir = workdir();
+    const record =
+      'type=AVC msg=audit(1795522300.100:600): apparmor="ALLOWED" operation="open" class="file" profile="shell-pipeline" name="/srv/audited" pid=6000 comm="cat" requested_mask="r" denied_mask="r" fsuid=0 ouid=0\n';
+    writeFileSync(join(dir, "app", "audit.log"), record);
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("  - trace.strace\n", "  - trace.strace\n  - audit.log\n"));
+    expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+    expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toMatch(/\n {2}\/srv\/audited r,\n/);
+  });
+
   it("passes a fresh directory, and finds manifests in subdirectories", async () => {
     const dir = workdir();
     const { code, err } = await runIn(dir, ["check"]);
