@@ -339,7 +339,7 @@ class Observer {
       case "execve": {
         const path = this.resolve(event, decoded.at, true);
         if (path !== undefined) this.grant(path, ["x"]);
-        return;
+        return this.execed(event.pid);
       }
       case "fd":
         return this.fdCall(event, decoded);
@@ -517,6 +517,12 @@ class Observer {
     this.pids.add(pid);
     this.exitedUnforked.delete(pid);
     this.lastPid = pid;
+  }
+
+  /** After an exec the process has one thread, `pid` (strace shows a thread's exec under the leader's pid): the others are gone. */
+  private execed(pid: number): void {
+    const threads = [...(this.threads.get(this.leaders.get(pid) ?? pid) ?? [])];
+    for (const thread of threads) if (thread !== pid) this.exit(thread);
   }
 
   /** A process or thread is gone, and with a thread-group leader its threads (one that exec'ed has no exit line). */

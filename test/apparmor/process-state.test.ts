@@ -94,6 +94,23 @@ describe("per-process state ends with the process", () => {
     expect(generated.text).not.toContain("/srv/old/data");
   });
 
+  it("an exec ends the process's other threads: the pid of the thread that exec'ed, reused, starts afresh", async () => {
+    const generated = await generate([
+      trace(
+        '100 chdir("/srv/a") = 0',
+        "100 clone(child_stack=0x7f0000000000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = 101",
+        '101 execve("/bin/true", ["true"], 0x7ffd00000000 /* 0 vars */ <pid changed to 100 ...>',
+        "100 +++ superseded by execve in pid 101 +++",
+        "100 <... execve resumed>) = 0",
+        '200 chdir("/srv/b") = 0',
+        "200 clone(child_stack=NULL, flags=SIGCHLD) = 101",
+        '101 openat(AT_FDCWD, "data", O_RDONLY) = 3',
+      ),
+    ]);
+    expect(generated.text).toContain("/srv/b/data r,");
+    expect(generated.text).not.toContain("/srv/a/data");
+  });
+
   it("a thread that exec'ed (no exit line of its own) goes with its leader: its pid reused starts afresh", async () => {
     const generated = await generate([
       trace(
