@@ -1,4 +1,4 @@
-import { generateAppArmor } from "../../apparmor/index.js";
+import { APPARMOR_DECODED_KINDS, generateAppArmor } from "../../apparmor/index.js";
 import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { loadAllowlist } from "../../policy/index.js";
@@ -65,6 +65,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     strict: values.strict ?? false,
     stdin: io.stdin,
     cwd: io.cwd,
+    decode: APPARMOR_DECODED_KINDS,
     progress: terminalProgress(io.stderr),
   });
   const generated = await generateAppArmor({
