@@ -192,7 +192,7 @@ function where(pos: SourcePos): string {
   return `${pos.file}:${pos.line}`;
 }
 
-/** Walks the events once, keeping per-process fd tables and working directories. */
+/** Walks the events once, keeping the fd tables and working directories of live processes only: memory stays flat over long traces. */
 class Observer {
   readonly result: Observations = {
     files: new Map(),
