@@ -80,6 +80,8 @@ describe("profilesmith seccomp", () => {
       ["seccomp", join(dir, "app.strace"), "--frobnicate", "-o", target],
       ["seccomp", join(dir, "missing.strace"), "-o", target],
       ["seccomp", join(dir, "app.strace"), "--name", "x", "-o", target],
+      ["seccomp", join(dir, "app.strace"), "--jobs", "0", "-o", target],
+      ["seccomp", join(dir, "app.strace"), "--jobs", "two", "-o", target],
     ]) {
       const { code, err } = await run(argv);
       expect(code, argv.join(" ")).toBe(2);
@@ -87,6 +89,14 @@ describe("profilesmith seccomp", () => {
       expect(err).toMatch(/^profilesmith seccomp: /);
     }
     expect(readdirSync(dir)).toEqual(["app.strace"]);
+  });
+
+  it("writes the same bytes and warnings on one thread and on several (a -ff folder and traces read side by side)", async () => {
+    const inputs = ["test/fixtures/strace/pipeline-ff", "test/fixtures/strace/thread-execve-ff", "test/fixtures/strace/attach-sleep.trace"];
+    const serial = await run(["seccomp", ...inputs, "--jobs", "1"]);
+    const parallel = await run(["seccomp", ...inputs, "--jobs", "3"]);
+    expect(serial.code).toBe(0);
+    expect(parallel).toEqual(serial);
   });
 
   it("merges allowlists: their allows and rules add, their denies win over the trace", async () => {
