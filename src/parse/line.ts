@@ -392,7 +392,7 @@ export function parseCommonLine(text: string): StraceLine | undefined {
     if (pid > PID_MAX_LIMIT) return undefined;
     i = skipSpaces(text, i);
   }
-  if (text.includes("\x1b")) return undefined;
+  if (text.indexOf("\x1b") >= 0) return undefined;
   const resumed = text.startsWith("<... ", i);
   const start = resumed ? i + 5 : i;
   let end = start;
@@ -404,7 +404,7 @@ export function parseCommonLine(text: string): StraceLine | undefined {
 
 /** The line stripped of `--color` escapes and a trailing CR. */
 function clean(text: string): string {
-  const plain = text.includes("\x1b") ? text.replace(ANSI_SGR, "") : text;
+  const plain = text.indexOf("\x1b") >= 0 ? text.replace(ANSI_SGR, "") : text;
   return plain.charCodeAt(plain.length - 1) === 0x0d ? plain.slice(0, -1) : plain;
 }
 
