@@ -522,7 +522,11 @@ export class StraceParser {
     let names = this.resolved.get(arch);
     if (names === undefined) this.resolved.set(arch, (names = new Map()));
     let resolved = names.get(straceName);
-    if (resolved === undefined) names.set(straceName, (resolved = resolveName(arch, straceName)));
+    if (resolved === undefined) {
+      resolved = resolveName(arch, straceName);
+      // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
+      names.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, resolved);
+    }
     return resolved;
   }
 }

@@ -70,12 +70,14 @@ export interface AuditReport {
 export type ReadEvent = TraceEvent | AppArmorEvent;
 
 export interface TraceReading {
-  /** The events of every input, one input after another. Iterate one of `events`, `batches`, `withRecords`, once. */
+  /** The events of every input, one input after another. Iterate one of `events`, `batches`, `withRecords`, `recordBatches`, once. */
   readonly events: AsyncIterable<TraceEvent>;
   /** The same events in batches (faster for large traces). */
   readonly batches: AsyncIterable<readonly TraceEvent[]>;
   /** The same events and, in their place, the AppArmor records of audit logs (for the AppArmor generator and verify). */
   readonly withRecords: AsyncIterable<ReadEvent>;
+  /** `withRecords` in batches. */
+  readonly recordBatches: AsyncIterable<readonly ReadEvent[]>;
   /** The counts so far: complete once the events have been consumed. */
   report(): TraceReport;
 }
@@ -374,6 +376,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     events: eventsOf(batches(false) as AsyncIterator<readonly TraceEvent[]>),
     batches: batches(false) as AsyncIterable<readonly TraceEvent[]>,
     withRecords: eventsOf(batches(true)),
+    recordBatches: batches(true),
     report: () => ({
       lines,
       syscalls,

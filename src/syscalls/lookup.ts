@@ -7,7 +7,8 @@ interface Lookup {
   readonly nameOf: ReadonlyMap<number, string>;
   readonly sortedNames: readonly string[];
   readonly unimplemented: ReadonlySet<string>;
-  readonly aliases: ReadonlyMap<string, string>;
+  /** Every spelling (the table's and the aliases) to the table's own string. */
+  readonly canonical: ReadonlyMap<string, string>;
 }
 
 function buildLookup(arch: Arch): Lookup {
@@ -18,7 +19,8 @@ function buildLookup(arch: Arch): Lookup {
     nameOf: new Map(entries.map(([name, nr]) => [nr, name])),
     sortedNames: Object.freeze(entries.map(([name]) => name).sort(byCodeUnit)),
     unimplemented: new Set(table.unimplemented),
-    aliases: new Map(Object.entries(table.aliases)),
+    // The table's names last: where an alias is spelled like a name of the table, the table wins.
+    canonical: new Map([...Object.entries(table.aliases), ...entries.map(([name]): [string, string] => [name, name])]),
   };
 }
 
@@ -48,8 +50,8 @@ export function isSyscall<A extends Arch>(arch: A, name: string): name is Syscal
  * or undefined when `arch` has no such call.
  */
 export function canonicalSyscallName<A extends Arch>(arch: A, name: string): SyscallNameOf<A> | undefined {
-  if (isSyscall(arch, name)) return name;
-  return LOOKUPS[arch].aliases.get(name) as SyscallNameOf<A> | undefined;
+  // The table's own string, not `name`: callers keep it (a parser's `name` is a slice of a whole chunk of input).
+  return LOOKUPS[arch].canonical.get(name) as SyscallNameOf<A> | undefined;
 }
 
 /**

@@ -70,7 +70,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   });
   const generated = await generateAppArmor({
     name: values.name,
-    traces: [reading.withRecords],
+    traces: [reading.recordBatches],
     allowlists,
     root,
     recordedSymlinks: symlinksBesideTraces(positionals, io.cwd),
