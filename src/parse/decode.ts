@@ -282,6 +282,11 @@ const DECODERS: ReadonlyMap<string, DecoderEntry> = new Map([
 /** Every kind of decoded arguments there is: the default for what to decode. */
 export const ALL_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set([...DECODERS.values()].map((d) => d.kind));
 
+/** The kind of arguments a call of `name` (our table's spelling) decodes to, if any. */
+export function decodedKindOf(name: string): DecodedKind | undefined {
+  return DECODERS.get(name)?.kind;
+}
+
 /**
  * The decoded arguments of a call of `name` (our table's spelling) made through
  * `arch`, or undefined: calls of kinds not in `kinds` are not even split.

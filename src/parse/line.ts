@@ -332,74 +332,115 @@ function skipNumber(text: string, i: number): number {
   return end === i + 2 ? i : end;
 }
 
-/** `?`, `N`, `0xN`, `-1 ERRNO (text)`, each maybe with a comment, at `i`; undefined for any other result. */
-function commonResult(text: string, i: number): CallResult | undefined {
-  if (text.charCodeAt(i) === 0x3f) return i + 1 === text.length ? UNKNOWN_RESULT : undefined;
+/**
+ * The end of a common result (`?`, `N`, `0xN`, `-1 ERRNO`, each maybe with a
+ * `(…)` comment) starting at `i`: after its value or errno; -1 for any other result.
+ */
+function commonResultEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) === 0x3f) return i + 1 === text.length ? i + 1 : -1;
   if (text.startsWith("-1 ", i)) {
     // `-1 (errno 512)` is left to the general path.
     const end = skipErrno(text, i + 3);
-    if (end === i + 3) return undefined;
-    if (!endsOrComment(text, end)) return undefined;
-    return { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false };
+    return end > i + 3 && endsOrComment(text, end) ? end : -1;
   }
   const digits = text.charCodeAt(i) === 0x2d ? i + 1 : i;
   const end = skipNumber(text, digits);
-  if (end === digits || !endsOrComment(text, end)) return undefined;
+  return end > digits && endsOrComment(text, end) ? end : -1;
+}
+
+/** The common result from `i` to `end` (see commonResultEnd). */
+function commonResult(text: string, i: number, end: number): CallResult {
+  if (text.charCodeAt(i) === 0x3f) return UNKNOWN_RESULT;
+  if (text.startsWith("-1 ", i)) return { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false };
   return { outcome: { kind: "returned", value: text.slice(i, end) }, injected: false, delayed: false };
 }
 
-/**
- * The arguments from `from` on and the result, or the arguments of an unfinished
- * call, in their common shapes; undefined for anything else.
- */
-function commonRest(
-  text: string,
-  from: number,
-  pid: number | undefined,
-  name: string,
-  resumed: boolean,
-): StraceLine | undefined {
-  if (text.charCodeAt(text.length - 1) === 0x3e) {
-    if (resumed || !text.endsWith(UNFINISHED_MARK)) return undefined;
-    const end = text.length - UNFINISHED_MARK.length;
-    const args = text.slice(from, text.charCodeAt(end - 1) === 0x20 ? end - 1 : end);
-    return { kind: "unfinished", pid, nr: undefined, name, args, movedTo: undefined };
-  }
-  const close = findCloseParen(text, from);
-  if (close < 0) return undefined;
-  const equals = skipSpaces(text, close + 1);
-  const result = text.startsWith("= ", equals) ? commonResult(text, equals + 2) : undefined;
-  if (result === undefined) return undefined;
-  const args = text.slice(from, close);
-  return resumed
-    ? { kind: "resumed", pid, nr: undefined, name, args, result, movedTo: undefined }
-    : { kind: "call", pid, nr: undefined, name, args, result };
+/** Where the parts of a line of a common shape are: indexes into it (see scanCommonLine). */
+export interface CommonLineShape {
+  kind: "call" | "unfinished" | "resumed";
+  /** The pid prefix, when the line has one. */
+  pid: number | undefined;
+  nameStart: number;
+  nameEnd: number;
+  argsStart: number;
+  argsEnd: number;
+  /** The result's value or errno (calls and resumed calls; -1 for an unfinished call). */
+  resultStart: number;
+  resultEnd: number;
+}
+
+/** A shape to scan lines into. */
+export function commonLineShape(): CommonLineShape {
+  return { kind: "call", pid: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1 };
 }
 
 /**
- * The shapes nearly every line of an `strace -f -o` trace has, read without the
- * general path's prefix regexes and result parsing: `PID name(args) = N`,
- * `PID name(args <unfinished ...>` and `PID <... name resumed>args) = N`, with
- * no other prefix, result decoration, duration, flag, colour or CR. Undefined
- * for any other line; a line it reads, the general path reads the same.
+ * Whether the line has one of the shapes nearly every line of an `strace -f -o`
+ * trace has: `PID name(args) = N`, `PID name(args <unfinished ...>` and
+ * `PID <... name resumed>args) = N`, with no other prefix, result decoration,
+ * duration, flag, colour or CR; if so, where its parts are, in `shape`.
+ * Allocates nothing: a reader that needs only some parts slices only those.
  */
-export function parseCommonLine(text: string): StraceLine | undefined {
+export function scanCommonLine(text: string, shape: CommonLineShape): boolean {
   let i = skipDigits(text, 0);
   let pid: number | undefined;
   if (i > 0) {
-    if (i > 7 || text.charCodeAt(i) !== 0x20) return undefined;
+    if (i > 7 || text.charCodeAt(i) !== 0x20) return false;
     pid = digitsValue(text, 0, i);
-    if (pid > PID_MAX_LIMIT) return undefined;
+    if (pid > PID_MAX_LIMIT) return false;
     i = skipSpaces(text, i);
   }
-  if (text.indexOf("\x1b") >= 0) return undefined;
+  if (text.indexOf("\x1b") >= 0) return false;
   const resumed = text.startsWith("<... ", i);
   const start = resumed ? i + 5 : i;
   let end = start;
   while (isNameChar(text.charCodeAt(end))) end++;
-  if (end === start || isDigit(text.charCodeAt(start))) return undefined;
-  if (resumed ? !text.startsWith(" resumed>", end) : text.charCodeAt(end) !== 0x28) return undefined;
-  return commonRest(text, resumed ? end + 9 : end + 1, pid, text.slice(start, end), resumed);
+  if (end === start || isDigit(text.charCodeAt(start))) return false;
+  if (resumed ? !text.startsWith(" resumed>", end) : text.charCodeAt(end) !== 0x28) return false;
+  const from = resumed ? end + 9 : end + 1;
+  shape.pid = pid;
+  shape.nameStart = start;
+  shape.nameEnd = end;
+  shape.argsStart = from;
+  if (text.charCodeAt(text.length - 1) === 0x3e) {
+    if (resumed || !text.endsWith(UNFINISHED_MARK)) return false;
+    const mark = text.length - UNFINISHED_MARK.length;
+    shape.kind = "unfinished";
+    shape.argsEnd = text.charCodeAt(mark - 1) === 0x20 ? mark - 1 : mark;
+    shape.resultStart = -1;
+    shape.resultEnd = -1;
+    return true;
+  }
+  const close = findCloseParen(text, from);
+  if (close < 0) return false;
+  const equals = skipSpaces(text, close + 1);
+  if (!text.startsWith("= ", equals)) return false;
+  const resultEnd = commonResultEnd(text, equals + 2);
+  if (resultEnd < 0) return false;
+  shape.kind = resumed ? "resumed" : "call";
+  shape.argsEnd = close;
+  shape.resultStart = equals + 2;
+  shape.resultEnd = resultEnd;
+  return true;
+}
+
+const SHAPE = commonLineShape();
+
+/**
+ * A line of a common shape (scanCommonLine), read without the general path's
+ * prefix regexes and result parsing; undefined for any other line. A line it
+ * reads, the general path reads the same.
+ */
+export function parseCommonLine(text: string): StraceLine | undefined {
+  if (!scanCommonLine(text, SHAPE)) return undefined;
+  const { kind, pid, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
+  const name = text.slice(nameStart, nameEnd);
+  const args = text.slice(argsStart, argsEnd);
+  if (kind === "unfinished") return { kind, pid, nr: undefined, name, args, movedTo: undefined };
+  const result = commonResult(text, resultStart, resultEnd);
+  return kind === "resumed"
+    ? { kind, pid, nr: undefined, name, args, result, movedTo: undefined }
+    : { kind, pid, nr: undefined, name, args, result };
 }
 
 /** The line stripped of `--color` escapes and a trailing CR. */

@@ -3,11 +3,18 @@
  * `<... resumed>` per pid, follows each process's personality, maps strace's
  * names onto our tables, and turns classified lines into events.
  */
-import type { CallOutcome, SourcePos, TraceEvent } from "../events/types.js";
+import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/types.js";
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
-import { ALL_DECODED_KINDS, decodeArgs, type DecodedKind } from "./decode.js";
-import { parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
+import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
+import {
+  commonLineShape,
+  parseLine,
+  scanCommonLine,
+  type CallResult,
+  type PersonalityMode,
+  type StraceLine,
+} from "./line.js";
 
 export interface StraceParseOptions {
   /** The input's name as the user gave it: every event's `pos.file`. */
@@ -23,6 +30,18 @@ export interface StraceParseOptions {
    * parallel): see `deferred()` and `carry()`.
    */
   readonly midTrace?: boolean;
+  /**
+   * Where to count syscalls instead of emitting their events, for readers
+   * that only count calls (CallCensus): lines of the common shapes are then
+   * read without building anything. Other events are emitted as usual, and so
+   * are the calls made while the first process's pid is not known yet.
+   */
+  readonly tally?: CallTally;
+}
+
+/** Counts calls in place of their events (see StraceParseOptions.tally). */
+export interface CallTally {
+  count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void;
 }
 
 /** A call waiting for its `<... resumed>` line. */
@@ -143,6 +162,9 @@ export class StraceParser {
   private readonly deferredLines: DeferredLine[] = [];
   /** With `midTrace`: whether some line needed state from before the part that `carry` cannot pass on. */
   private needsLinesBefore = false;
+  /** The calls given to `options.tally` so far. */
+  tallied = 0;
+  private readonly shape = commonLineShape();
 
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
@@ -214,6 +236,7 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
+    if (this.options.tally !== undefined && this.held === undefined && this.cut === undefined && this.counted(text, lineNo, out)) return;
     const sink = this.held ?? out;
     if (this.cut !== undefined) {
       const { text: start, line: startLine } = this.cut;
@@ -336,7 +359,7 @@ export class StraceParser {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         const arch = this.callArch(pid, line.name, line.nr, pos, out);
-        out.push(this.event(pid, line, arch, pos, text, line.result));
+        this.emit(out, pid, line, arch, pos, text, line.result);
         return;
       }
       case "unfinished": {
@@ -371,7 +394,7 @@ export class StraceParser {
           movedFrom: undefined,
         };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
-        else out.push(this.event(pid, joined, joined.arch, joined.pos, joined.text, line.result));
+        else this.emit(out, pid, joined, joined.arch, joined.pos, joined.text, line.result);
         return;
       }
     }
@@ -387,7 +410,7 @@ export class StraceParser {
     }
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
-    for (const [pid, call] of calls) out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
+    for (const [pid, call] of calls) this.emit(out, pid, call, call.arch, call.pos, call.text, undefined);
   }
 
   /**
@@ -474,7 +497,70 @@ export class StraceParser {
     const call = this.pending.get(pid);
     if (call === undefined) return;
     this.pending.delete(pid);
-    out.push(this.event(pid, call, call.arch, call.pos, call.text, undefined));
+    this.emit(out, pid, call, call.arch, call.pos, call.text, undefined);
+  }
+
+  /** A call's event into `out`, or its count into the tally (see StraceParseOptions.tally). */
+  private emit(
+    out: TraceEvent[],
+    pid: number,
+    call: { readonly name: string; readonly nr: number | undefined; readonly args: string },
+    arch: Arch,
+    pos: SourcePos,
+    text: string,
+    result: CallResult | undefined,
+  ): void {
+    const event = this.event(pid, call, arch, pos, text, result);
+    const { tally } = this.options;
+    if (tally === undefined || event.kind !== "syscall" || this.held !== undefined) {
+      out.push(event);
+      return;
+    }
+    this.count(tally, pos.file, arch, event.name, pid, event.decoded);
+  }
+
+  /** Whether a call of our table's `name` needs its arguments or result: decoded kinds, forks (their child pids). */
+  private needsDetail(name: string): boolean {
+    const kind = decodedKindOf(name);
+    return FORKS.has(name) || (kind !== undefined && this.kinds.has(kind));
+  }
+
+  /**
+   * With a tally: reads a line of a common shape (scanCommonLine) as `parsed`
+   * would, counting its call without making a line, an event or a string
+   * beyond its name; false for any line it leaves to `parsed` (another shape,
+   * a call whose arguments or result matter, one that switches ABI or starts a
+   * part's process, a resumed call of another name).
+   */
+  private counted(text: string, lineNo: number, out: TraceEvent[]): boolean {
+    const shape = this.shape;
+    if (!scanCommonLine(text, shape) || shape.pid === undefined) return false;
+    const { pid } = shape;
+    const midTrace = this.options.midTrace === true;
+    const name = text.slice(shape.nameStart, shape.nameEnd);
+    if (shape.kind === "resumed") {
+      const started = this.pending.get(pid);
+      if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
+      const resolved = this.resolveCall(started.arch, started.name, started.nr);
+      if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
+      this.pending.delete(pid);
+      this.count(this.options.tally, this.options.file, started.arch, resolved.name, pid, undefined);
+      return true;
+    }
+    // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
+    const arch = this.archFor(pid);
+    const resolved = this.resolve(arch, name);
+    if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
+    if (midTrace) this.started.add(pid);
+    this.flush(pid, out);
+    if (shape.kind === "call") this.count(this.options.tally, this.options.file, arch, resolved.name, pid, undefined);
+    else this.pending.set(pid, { name, nr: undefined, arch, args: "", pos: { file: this.options.file, line: lineNo }, text, movedFrom: undefined });
+    return true;
+  }
+
+  private count(tally: CallTally | undefined, file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
+    tally?.count(file, arch, name, pid, decoded);
+    this.tallied++;
   }
 
   /** The event of a call; an unparsed line when its name or number is not in our tables. */

@@ -9,7 +9,7 @@ import { open } from "node:fs/promises";
 import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
-import { StraceParser, pidFromFfName, type DeferredLine, type ParserCarry } from "./parser.js";
+import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
 import { checkedLines, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
@@ -70,14 +70,15 @@ export async function traceParts(path: string, file: string, size: number, partB
   return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? size }));
 }
 
-/** The parser that reads a part apart from the lines before it. */
-export function partParser(part: TracePart, options: PartOptions): StraceParser {
+/** The parser that reads a part apart from the lines before it, counting its calls into `tally`. */
+export function partParser(part: TracePart, options: PartOptions, tally: CallTally): StraceParser {
   return new StraceParser({
     file: part.file,
     native: options.native,
     pid: pidFromFfName(part.path),
     decode: options.decode,
     midTrace: part.index > 0,
+    tally,
   });
 }
 
@@ -106,11 +107,16 @@ export async function readPart(
     visit(events);
   };
   const chunks = counted(fileChunks(part.path, part), onBytes);
+  const talliedBefore = parser.tallied;
   let lineNo = firstLine - 1;
   for await (const batch of checkedLines(part.file, chunks, counts, part.index === 0)) {
     const out: TraceEvent[] = [];
     for (const line of batch) parser.line(line, ++lineNo, out);
     note(out);
   }
+  // Calls the parser counted into its tally made no events here.
+  const tallied = parser.tallied - talliedBefore;
+  syscalls += tallied;
+  counts.understood += tallied;
   return { counts, syscalls, unparsed, firstUnparsed, deferred: parser.deferred(), carry: parser.carry() };
 }

@@ -18,7 +18,7 @@ const port = workerPort();
 async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
   const census = new CallCensus();
   try {
-    const end = await readPart(part, partParser(part, options), 1, (events) => census.addAll(events), (bytes) =>
+    const end = await readPart(part, partParser(part, options, census), 1, (events) => census.addAll(events), (bytes) =>
       port.postMessage({ kind: "bytes", bytes } satisfies WorkerReply),
     );
     return { kind: "done", census: census.data, end };

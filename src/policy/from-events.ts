@@ -5,6 +5,7 @@
  */
 import { forEachEvent } from "../events/iterate.js";
 import type { DecodedArgs, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
+import type { CallTally } from "../parse/parser.js";
 import type { Arch } from "../syscalls/arch.js";
 import { PID_SAMPLE } from "./constants.js";
 import { EMPTY_POLICY, mergePolicies } from "./merge.js";
@@ -28,7 +29,7 @@ interface FileTally {
   readonly pids: number[];
 }
 
-interface CallTally {
+interface CallCounts {
   readonly byFile: Map<string, FileTally>;
   readonly values: Map<ArgIndex, Set<number> | "any">;
 }
@@ -37,7 +38,7 @@ interface CallTally {
  * The calls of some syscall events, by ABI and name, as plain data (Maps and
  * Sets): what a worker thread sends back after reading part of a trace.
  */
-export type CensusData = Map<Arch, Map<string, CallTally>>;
+export type CensusData = Map<Arch, Map<string, CallCounts>>;
 
 /** Adds `pid` to an ascending sample of the lowest PID_SAMPLE pids. */
 function samplePid(pids: number[], pid: number): void {
@@ -60,7 +61,7 @@ function joinValues(a: Set<number> | "any", b: Set<number> | "any" | undefined):
   return b;
 }
 
-function allowOfCall(call: CallTally): SyscallAllow {
+function allowOfCall(call: CallCounts): SyscallAllow {
   const args: ArgFacts = {};
   for (const [index, values] of call.values) args[index] = values === "any" ? "any" : [...values];
   const sources = [...call.byFile].map(([file, { calls, pids }]) => ({ kind: "trace" as const, file, calls, pids }));
@@ -72,10 +73,10 @@ function allowOfCall(call: CallTally): SyscallAllow {
  * same trace read twice is still one trace), absorbing another census adds
  * its counts: the two must have read different lines.
  */
-export class CallCensus {
+export class CallCensus implements CallTally {
   readonly data: CensusData = new Map();
 
-  private tally(arch: Arch, name: string): CallTally {
+  private tally(arch: Arch, name: string): CallCounts {
     let ofArch = this.data.get(arch);
     if (!ofArch) this.data.set(arch, (ofArch = new Map()));
     let call = ofArch.get(name);
@@ -84,15 +85,20 @@ export class CallCensus {
   }
 
   add(event: SyscallEvent): void {
-    const call = this.tally(event.arch, event.name);
-    let file = call.byFile.get(event.pos.file);
-    if (!file) call.byFile.set(event.pos.file, (file = { calls: 0, pids: [] }));
-    file.calls += 1;
-    samplePid(file.pids, event.pid);
+    this.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
+  }
 
-    const tracked = TRACKED_ARGS[event.name];
+  /** A call of `name` through `arch` by `pid`, in `file` (what `add` takes of an event). */
+  count(fileName: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
+    const call = this.tally(arch, name);
+    let file = call.byFile.get(fileName);
+    if (!file) call.byFile.set(fileName, (file = { calls: 0, pids: [] }));
+    file.calls += 1;
+    samplePid(file.pids, pid);
+
+    const tracked = TRACKED_ARGS[name];
     if (!tracked) return;
-    const value = event.decoded && tracked.value(event.decoded);
+    const value = decoded && tracked.value(decoded);
     const seen = call.values.get(tracked.index) ?? new Set<number>();
     if (value === undefined || seen === "any") call.values.set(tracked.index, "any");
     else call.values.set(tracked.index, seen.add(value));

@@ -178,12 +178,12 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const inputs: Array<{ path: string; parts: TracePart[] | undefined }> = [];
   for (const path of (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat()) {
     const located = resolve(cwd, path);
-    const whole = path === "-" || jobs === 1 || (await isAuditLog(located));
+    const whole = path === "-" || (await isAuditLog(located));
     inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, (await stat(located)).size, partBytes) });
   }
   const parted = inputs.flatMap((input) => input.parts ?? []);
   const partOptions: PartOptions = { native: options.native, decode: options.decode };
-  const workers = parted.length > 1 ? runOnWorkers(parted.map((part) => ({ part, options: partOptions })), jobs, onBytes) : undefined;
+  const workers = parted.length > 1 && jobs > 1 ? runOnWorkers(parted.map((part) => ({ part, options: partOptions })), jobs, onBytes) : undefined;
   const resultOf = new Map(parted.map((part, i) => [part, workers?.results[i]]));
 
   const census = new CallCensus();
@@ -227,12 +227,19 @@ async function stitch(
   options: TracePolicyOptions,
   onBytes: (bytes: number) => void,
 ): Promise<void> {
-  const parser = new StraceParser({ file: path, native: options.native, pid: pidFromFfName(path), decode: options.decode });
+  const parser = new StraceParser({ file: path, native: options.native, pid: pidFromFfName(path), decode: options.decode, tally: census });
   const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
   const unparsedBefore = tally.unparsed;
-  const here = (events: readonly TraceEvent[]) => {
-    census.addAll(events);
-    for (const event of events) {
+  /** Counts the parser's work outside readPart: its events, and the calls it counted straight into the census. */
+  const outside = (work: (out: TraceEvent[]) => void) => {
+    const before = parser.tallied;
+    const out: TraceEvent[] = [];
+    work(out);
+    const tallied = parser.tallied - before;
+    tally.syscalls += tallied;
+    counts.understood += tallied;
+    census.addAll(out);
+    for (const event of out) {
       if (event.kind === "syscall") tally.syscalls++;
       if (event.kind === "unparsed") tally.noteUnparsed(1, [{ pos: event.pos, reason: event.reason }], 0);
       else counts.understood++;
@@ -250,21 +257,19 @@ async function stitch(
     const base = counts.lines;
     const { carry, deferred } = result?.end ?? {};
     if (result !== undefined && carry !== undefined && deferred !== undefined && (part.index === 0 || parser.carry() !== undefined)) {
-      const out: TraceEvent[] = [];
-      for (const line of deferred.lines) parser.line(line.text, base + line.line, out);
-      parser.continueWith(deferred.started, carry, out);
+      outside((out) => {
+        for (const line of deferred.lines) parser.line(line.text, base + line.line, out);
+        parser.continueWith(deferred.started, carry, out);
+      });
       census.absorb(result.census);
       add(result.end, base);
-      here(out);
     } else {
       // The workers' bytes of a part read again are not counted twice.
       const end = await readPart(part, parser, base + 1, (events) => census.addAll(events), result === undefined ? onBytes : () => undefined);
       add(end, 0);
     }
   }
-  const out: TraceEvent[] = [];
-  parser.end(out);
-  here(out);
+  outside((out) => parser.end(out));
   tally.lines += counts.lines;
   checkInputEnd(path, counts, false);
   const first = tally.firstUnparsed[0];

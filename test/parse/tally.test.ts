@@ -1,0 +1,43 @@
+/**
+ * A parser counting calls into a tally (the fast path for common lines) counts
+ * what its events would: same calls, same unparsed lines, whatever the lines.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { TraceEvent } from "../../src/events/types.js";
+import { StraceParser } from "../../src/parse/parser.js";
+import { CallCensus } from "../../src/policy/from-events.js";
+import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
+
+function read(lines: readonly string[], tallied: boolean) {
+  const census = new CallCensus();
+  const parser = new StraceParser({ file: "t", decode: SECCOMP_DECODED_KINDS, tally: tallied ? census : undefined });
+  const out: TraceEvent[] = [];
+  lines.forEach((line, i) => parser.line(line, i + 1, out));
+  parser.end(out);
+  census.addAll(out);
+  return { policy: census.policy(), others: out.filter((event) => event.kind !== "syscall") };
+}
+
+const pid = fc.constantFrom("100 ", "101 ", "102  ", "[pid 103] ", "");
+const name = fc.constantFrom("read", "openat", "clone", "socket", "mmap2", "syscall_0x1c3", "frobnicate", "vfork", "execve");
+const args = fc.constantFrom("3, \"a)b\", 8", "AF_INET, SOCK_STREAM, 0", "child_stack=NULL, flags=CLONE_VM|SIGCHLD", "", "[1, 2]");
+const result = fc.constantFrom(" = 0", " = 101", " = -1 ENOENT (No such file or directory)", " = ?", " = 3</x>", " = 0 <0.000012>", "");
+const line = fc.oneof(
+  fc.tuple(pid, name, args, result).map(([p, n, a, r]) => `${p}${n}(${a})${r}`),
+  fc.tuple(pid, name, args).map(([p, n, a]) => `${p}${n}(${a} <unfinished ...>`),
+  fc.tuple(pid, name, args, result).map(([p, n, a, r]) => `${p}<... ${n} resumed>${a})${r}`),
+  fc.tuple(pid, fc.constantFrom("+++ exited with 0 +++", "--- SIGCHLD {si_signo=SIGCHLD} ---", "[ Process PID=101 runs in 32 bit mode. ]")).map(
+    ([p, rest]) => `${p}${rest}`,
+  ),
+);
+
+describe("StraceParser with a tally", () => {
+  test("counts the calls its events would count, and emits the same other events", () =>
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        expect(read(lines, true)).toEqual(read(lines, false));
+      }),
+      { numRuns: 3000 },
+    ));
+});
