@@ -148,7 +148,12 @@ export class StraceParser {
   /** The root process's pid: from a personality note or its first prefixed line. */
   private rootPid: number | undefined;
   private rootExited = false;
-  /** Pids the traced processes created (clone, fork, vfork results): never the root. */
+  /**
+   * Pids the traced processes created (clone, fork, vfork results): never the
+   * root. Kept only while the root process may still be unknown or lines come
+   * without pid prefixes (tracksChildren): nothing else reads them, and a day's
+   * trace of a forking service would grow them without end.
+   */
   private readonly forked = new Set<number>();
   /** Those of them not exited yet. */
   private readonly live = new Set<number>();
@@ -450,8 +455,13 @@ export class StraceParser {
     this.sawUnprefixed = true;
     if (this.rootPid === undefined) return this.defaultPid;
     if (!this.rootExited) return this.rootPid;
-    const [only, ...others] = this.live;
-    return only !== undefined && others.length === 0 ? only : this.defaultPid;
+    const [only] = this.live;
+    return only !== undefined && this.live.size === 1 ? only : this.defaultPid;
+  }
+
+  /** Whether `forked` and `live` are kept (see `forked`). */
+  private tracksChildren(): boolean {
+    return this.held !== undefined || this.sawUnprefixed;
   }
 
   private archFor(pid: number): Arch {
@@ -490,6 +500,7 @@ export class StraceParser {
     const arch = this.archOf.get(oldPid);
     if (arch !== undefined) this.archOf.set(pid, arch);
     this.archOf.delete(oldPid);
+    this.live.delete(oldPid);
   }
 
   /** Emits the pending call of `pid`, if any, as never resumed. */
@@ -575,7 +586,7 @@ export class StraceParser {
     const resolved = this.resolveCall(arch, call.name, call.nr);
     if (typeof resolved === "string") return { kind: "unparsed", reason: resolved, text, pos };
     const { name } = resolved;
-    if (FORKS.has(name) && result?.outcome.kind === "returned") {
+    if (FORKS.has(name) && result?.outcome.kind === "returned" && this.tracksChildren()) {
       const child = Number(result.outcome.value);
       this.forked.add(child);
       this.live.add(child);
