@@ -46,6 +46,8 @@ export interface AppArmorVerification {
   readonly needs: number;
   readonly denied: readonly DeniedAccess[];
   readonly warnings: readonly string[];
+  /** What the traces showed that no rule can grant (as the generator notes it): records that give no rule, signals to pids outside the trace, … */
+  readonly notes: readonly string[];
 }
 
 /** Where symlinks are read, as for the generator (AppArmorOptions); without either, only the traces' `-y` decorations resolve paths. */
@@ -285,5 +287,5 @@ export async function verifyAppArmor(
           `${unresolved.length > 5 ? `, and ${unresolved.length - 5} more` : ""}; the kernel checks the resolved path`,
       ]
     : unchecked;
-  return { kind: "apparmor", needs: needs.size, denied: denied.sort(compareNeeds), warnings };
+  return { kind: "apparmor", needs: needs.size, denied: denied.sort(compareNeeds), warnings, notes: observed.notes };
 }

@@ -68,6 +68,8 @@ describe("apparmor profiles from AppArmor audit records", () => {
     expect(generated.text).toContain("network inet6 dgram,");
     expect(generated.text).toMatch(/signal \(send\) set=\(term\) peer=app,/);
     expect(generated.notes.some((note) => note.startsWith("AppArmor record at audit.log:4 gives no rule"))).toBe(true);
+    const verified = await verifyAppArmor(generated.profile, records);
+    expect(verified.notes.some((note) => note.startsWith("AppArmor record at audit.log:4 gives no rule"))).toBe(true);
   });
 
   it("is the same profile for the same records in any order", async () => {

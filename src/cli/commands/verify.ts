@@ -88,8 +88,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-/** The profile's or verifier's warnings, the unparsed-lines warning and what the audit logs held, on stderr. */
-function warn(warnings: readonly string[], reading: TraceReading, io: CliIo): void {
+/** The profile's or verifier's warnings and notes, the unparsed-lines warning and what the audit logs held, on stderr. */
+function warn(warnings: readonly string[], reading: TraceReading, io: CliIo, notes: readonly string[] = []): void {
   const style = styleFor(io.stderr, io.env);
   const report = reading.report();
   const audit = auditMessages(report);
@@ -98,7 +98,7 @@ function warn(warnings: readonly string[], reading: TraceReading, io: CliIo): vo
   }
   const unparsed = unparsedWarning(report);
   if (unparsed !== undefined) io.stderr.write(`profilesmith verify: ${style.warning(unparsed)}\n`);
-  for (const note of audit.notes) io.stderr.write(`profilesmith verify: note: ${note}\n`);
+  for (const note of [...notes, ...audit.notes]) io.stderr.write(`profilesmith verify: note: ${note}\n`);
 }
 
 interface FilesystemOptions {
@@ -112,7 +112,7 @@ async function runAppArmor(file: string, filesystem: FilesystemOptions, reading:
   const root = rootDirectory(filesystem.root, io.cwd);
   const { recordedSymlinks } = filesystem;
   const result = await verifyAppArmor(profileFile.document.profile, reading.withRecords, { root, recordedSymlinks });
-  warn(result.warnings, reading, io);
+  warn(result.warnings, reading, io, result.notes);
   const report = json
     ? appArmorVerificationJson(result, file)
     : styleFor(io.stdout, io.env).refusedLines(appArmorVerificationText(result, file), result.denied.length);
