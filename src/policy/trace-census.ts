@@ -174,12 +174,13 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   let bytesRead = 0;
   const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
 
-  // Each input is read whole in this thread (stdin, audit logs, one job) or in parts.
+  // Each input is read whole in this thread (stdin, a pipe such as <(…), an audit log) or in parts.
   const inputs: Array<{ path: string; parts: TracePart[] | undefined }> = [];
   for (const path of (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat()) {
     const located = resolve(cwd, path);
-    const whole = path === "-" || (await isAuditLog(located));
-    inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, (await stat(located)).size, partBytes) });
+    const info = path === "-" ? undefined : await stat(located);
+    const whole = info === undefined || !info.isFile() || (await isAuditLog(located));
+    inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, info.size, partBytes) });
   }
   const parted = inputs.flatMap((input) => input.parts ?? []);
   const partOptions: PartOptions = { native: options.native, decode: options.decode };

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,6 +98,18 @@ describe("profilesmith seccomp", () => {
     const parallel = await run(["seccomp", ...inputs, "--jobs", "3"]);
     expect(serial.code).toBe(0);
     expect(parallel).toEqual(serial);
+  });
+
+  it("reads a trace from a pipe, as from <(…), as from the file", async () => {
+    const dir = workdir();
+    const fifo = join(dir, "trace.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const writer = spawn("sh", ["-c", 'cat "$0" > "$1"', join(dir, "app.strace"), fifo]);
+    const piped = await run(["seccomp", fifo]);
+    await new Promise((resolve) => writer.on("close", resolve));
+    const fromFile = await run(["seccomp", join(dir, "app.strace")]);
+    expect(piped.code, piped.err).toBe(0);
+    expect(piped.out).toBe(fromFile.out);
   });
 
   it("merges allowlists: their allows and rules add, their denies win over the trace", async () => {
