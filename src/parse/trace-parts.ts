@@ -59,7 +59,11 @@ async function lineStartFrom(path: string, at: number, size: number): Promise<nu
   }
 }
 
-/** A file of `size` bytes in parts of about `partBytes`, each starting at a line start. */
+/**
+ * A file of `size` bytes in parts of about `partBytes`, each starting at a
+ * line start; the last one reads to the file's end when it is read, as a
+ * serial reading would of a trace strace is still writing.
+ */
 export async function traceParts(path: string, file: string, size: number, partBytes: number): Promise<TracePart[]> {
   const starts = [0];
   for (let at = partBytes; at < size; at += partBytes) {
@@ -67,7 +71,7 @@ export async function traceParts(path: string, file: string, size: number, partB
     if (start >= size) break;
     if (start > (starts.at(-1) as number)) starts.push(start);
   }
-  return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? size }));
+  return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? Number.POSITIVE_INFINITY }));
 }
 
 /** The parser that reads a part apart from the lines before it, counting its calls into `tally`. */
