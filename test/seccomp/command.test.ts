@@ -105,8 +105,9 @@ describe("profilesmith seccomp", () => {
     const fifo = join(dir, "trace.fifo");
     execFileSync("mkfifo", [fifo]);
     const writer = spawn("sh", ["-c", 'cat "$0" > "$1"', join(dir, "app.strace"), fifo]);
+    const written = new Promise((resolve) => writer.on("close", resolve));
     const piped = await run(["seccomp", fifo]);
-    await new Promise((resolve) => writer.on("close", resolve));
+    await written;
     const fromFile = await run(["seccomp", join(dir, "app.strace")]);
     expect(piped.code, piped.err).toBe(0);
     expect(piped.out).toBe(fromFile.out);
