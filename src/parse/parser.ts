@@ -527,7 +527,7 @@ export class StraceParser {
       out.push(event);
       return;
     }
-    this.count(tally, pos.file, arch, event.name, pid, event.decoded);
+    this.count(pos.file, arch, event.name, pid, event.decoded);
   }
 
   /** Whether a call of our table's `name` needs its arguments or result: decoded kinds, forks (their child pids). */
@@ -555,7 +555,7 @@ export class StraceParser {
       const resolved = this.resolveCall(started.arch, started.name, started.nr);
       if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
       this.pending.delete(pid);
-      this.count(this.options.tally, this.options.file, started.arch, resolved.name, pid, undefined);
+      this.count(this.options.file, started.arch, resolved.name, pid, undefined);
       return true;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
@@ -564,13 +564,14 @@ export class StraceParser {
     if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
-    if (shape.kind === "call") this.count(this.options.tally, this.options.file, arch, resolved.name, pid, undefined);
+    if (shape.kind === "call") this.count(this.options.file, arch, resolved.name, pid, undefined);
     else this.pending.set(pid, { name, nr: undefined, arch, args: "", pos: { file: this.options.file, line: lineNo }, text, movedFrom: undefined });
     return true;
   }
 
-  private count(tally: CallTally | undefined, file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
-    tally?.count(file, arch, name, pid, decoded);
+  /** A call into the tally (`counted` and `emit` run only with one). */
+  private count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
+    this.options.tally?.count(file, arch, name, pid, decoded);
     this.tallied++;
   }
 

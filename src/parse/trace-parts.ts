@@ -5,7 +5,7 @@
  * only the deferred lines, or the whole part when the state at its start
  * cannot be passed on.
  */
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
@@ -27,12 +27,16 @@ export interface PartOptions {
   readonly decode?: ReadonlySet<DecodedKind>;
 }
 
-/** What reading a part gives besides its events. Lines are numbered from the part's start. */
-export interface PartEnd {
+/** What a parser's output adds to a reading's report (lines as numbered when parsed). */
+export interface OutputCounts {
   readonly counts: FileCounts;
   readonly syscalls: number;
   readonly unparsed: number;
   readonly firstUnparsed: readonly UnparsedPlace[];
+}
+
+/** What reading a part gives besides its events. Lines are numbered from the part's start. */
+export interface PartEnd extends OutputCounts {
   /** See StraceParser.deferred (always defined for the part at the file's start). */
   readonly deferred: { readonly lines: readonly DeferredLine[]; readonly started: readonly number[] } | undefined;
   /** See StraceParser.carry. */
@@ -44,19 +48,13 @@ const FIRST_UNPARSED_KEPT = 5;
 const LINE_SEARCH_BYTES = 64 * 1024;
 
 /** The byte offset of the first line start at or after `at` (a line starts after a LF), or `size`. */
-async function lineStartFrom(path: string, at: number, size: number): Promise<number> {
-  const file = await open(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
-    for (let from = at - 1; from < size; from += LINE_SEARCH_BYTES) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
-      const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
-      if (lf >= 0) return from + lf + 1;
-    }
-    return size;
-  } finally {
-    await file.close();
+async function lineStartFrom(file: FileHandle, buffer: Buffer, at: number, size: number): Promise<number> {
+  for (let from = at - 1; from < size; from += buffer.length) {
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
+    const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (lf >= 0) return from + lf + 1;
   }
+  return size;
 }
 
 /**
@@ -66,10 +64,16 @@ async function lineStartFrom(path: string, at: number, size: number): Promise<nu
  */
 export async function traceParts(path: string, file: string, size: number, partBytes: number): Promise<TracePart[]> {
   const starts = [0];
-  for (let at = partBytes; at < size; at += partBytes) {
-    const start = await lineStartFrom(path, Math.max(at, (starts.at(-1) as number) + 1), size);
-    if (start >= size) break;
-    if (start > (starts.at(-1) as number)) starts.push(start);
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
+    for (let at = partBytes; at < size; at += partBytes) {
+      const start = await lineStartFrom(handle, buffer, Math.max(at, (starts.at(-1) as number) + 1), size);
+      if (start >= size) break;
+      if (start > (starts.at(-1) as number)) starts.push(start);
+    }
+  } finally {
+    await handle.close();
   }
   return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? Number.POSITIVE_INFINITY }));
 }
@@ -87,6 +91,42 @@ export function partParser(part: TracePart, options: PartOptions, tally: CallTal
 }
 
 /**
+ * Counts what a parser puts out from its creation or a given moment: the events
+ * it emits (`note`, which hands them on to `visit`), and the calls it counts
+ * straight into its tally meanwhile (`end`).
+ */
+export class PartOutput {
+  readonly counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
+  private syscalls = 0;
+  private unparsed = 0;
+  private readonly firstUnparsed: UnparsedPlace[] = [];
+  private readonly talliedBefore: number;
+
+  constructor(
+    private readonly parser: StraceParser,
+    private readonly visit: (events: readonly TraceEvent[]) => void,
+  ) {
+    this.talliedBefore = parser.tallied;
+  }
+
+  note(events: readonly TraceEvent[]): void {
+    for (const event of events) {
+      if (event.kind === "syscall") this.syscalls++;
+      if (event.kind !== "unparsed") this.counts.understood++;
+      else if (this.unparsed++ < FIRST_UNPARSED_KEPT) this.firstUnparsed.push({ pos: event.pos, reason: event.reason });
+    }
+    this.visit(events);
+  }
+
+  end(): OutputCounts {
+    // Calls the parser counted into its tally made no events.
+    const tallied = this.parser.tallied - this.talliedBefore;
+    const counts = { ...this.counts, understood: this.counts.understood + tallied };
+    return { counts, syscalls: this.syscalls + tallied, unparsed: this.unparsed, firstUnparsed: this.firstUnparsed };
+  }
+}
+
+/**
  * Reads a part with `parser`, its lines numbered from `firstLine`, giving its
  * events to `visit` in batches and the bytes read to `onBytes`. Without
  * `parser.end()`: the part's pending calls stay in the parser (and its carry).
@@ -98,29 +138,13 @@ export async function readPart(
   visit: (events: readonly TraceEvent[]) => void,
   onBytes: (bytes: number) => void,
 ): Promise<PartEnd> {
-  const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
-  let syscalls = 0;
-  let unparsed = 0;
-  const firstUnparsed: UnparsedPlace[] = [];
-  const note = (events: readonly TraceEvent[]) => {
-    for (const event of events) {
-      if (event.kind === "syscall") syscalls++;
-      if (event.kind !== "unparsed") counts.understood++;
-      else if (unparsed++ < FIRST_UNPARSED_KEPT) firstUnparsed.push({ pos: event.pos, reason: event.reason });
-    }
-    visit(events);
-  };
+  const output = new PartOutput(parser, visit);
   const chunks = counted(fileChunks(part.path, part), onBytes);
-  const talliedBefore = parser.tallied;
   let lineNo = firstLine - 1;
-  for await (const batch of checkedLines(part.file, chunks, counts, part.index === 0)) {
+  for await (const batch of checkedLines(part.file, chunks, output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
     for (const line of batch) parser.line(line, ++lineNo, out);
-    note(out);
+    output.note(out);
   }
-  // Calls the parser counted into its tally made no events here.
-  const tallied = parser.tallied - talliedBefore;
-  syscalls += tallied;
-  counts.understood += tallied;
-  return { counts, syscalls, unparsed, firstUnparsed, deferred: parser.deferred(), carry: parser.carry() };
+  return { ...output.end(), deferred: parser.deferred(), carry: parser.carry() };
 }

@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
 import { looksLikeAuditLog } from "../parse/audit/detect.js";
-import { StraceParser, pidFromFfName } from "../parse/parser.js";
+import type { StraceParser } from "../parse/parser.js";
 import {
   checkInputEnd,
   fileChunks,
@@ -27,7 +27,16 @@ import {
   type TraceReport,
   type UnparsedPlace,
 } from "../parse/read-traces.js";
-import { readPart, traceParts, type PartEnd, type PartOptions, type TracePart } from "../parse/trace-parts.js";
+import {
+  PartOutput,
+  partParser,
+  readPart,
+  traceParts,
+  type OutputCounts,
+  type PartEnd,
+  type PartOptions,
+  type TracePart,
+} from "../parse/trace-parts.js";
 import { packageFile } from "../package-files.js";
 import { CallCensus, type CensusData } from "./from-events.js";
 import type { Policy } from "./model.js";
@@ -218,6 +227,15 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   return { policy: census.policy(), report: tally.report() };
 }
 
+/** The counts of what the parser puts out while `work` runs, its events given to the census. */
+function outside(parser: StraceParser, census: CallCensus, work: (out: TraceEvent[]) => void): OutputCounts {
+  const output = new PartOutput(parser, (events) => census.addAll(events));
+  const out: TraceEvent[] = [];
+  work(out);
+  output.note(out);
+  return output.end();
+}
+
 /** Reads the parts of one strace log in order: from their workers' results where they can be used, else here. */
 async function stitch(
   path: string,
@@ -228,25 +246,11 @@ async function stitch(
   options: TracePolicyOptions,
   onBytes: (bytes: number) => void,
 ): Promise<void> {
-  const parser = new StraceParser({ file: path, native: options.native, pid: pidFromFfName(path), decode: options.decode, tally: census });
+  // The parser of the file's start, which reads on through the parts.
+  const parser = partParser(parts[0] as TracePart, { native: options.native, decode: options.decode }, census);
   const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
   const unparsedBefore = tally.unparsed;
-  /** Counts the parser's work outside readPart: its events, and the calls it counted straight into the census. */
-  const outside = (work: (out: TraceEvent[]) => void) => {
-    const before = parser.tallied;
-    const out: TraceEvent[] = [];
-    work(out);
-    const tallied = parser.tallied - before;
-    tally.syscalls += tallied;
-    counts.understood += tallied;
-    census.addAll(out);
-    for (const event of out) {
-      if (event.kind === "syscall") tally.syscalls++;
-      if (event.kind === "unparsed") tally.noteUnparsed(1, [{ pos: event.pos, reason: event.reason }], 0);
-      else counts.understood++;
-    }
-  };
-  const add = (end: PartEnd, lineShift: number) => {
+  const add = (end: OutputCounts, lineShift: number) => {
     counts.firstLine ??= end.counts.firstLine === undefined ? undefined : end.counts.firstLine + counts.lines;
     counts.lines += end.counts.lines;
     counts.understood += end.counts.understood;
@@ -258,10 +262,13 @@ async function stitch(
     const base = counts.lines;
     const { carry, deferred } = result?.end ?? {};
     if (result !== undefined && carry !== undefined && deferred !== undefined && (part.index === 0 || parser.carry() !== undefined)) {
-      outside((out) => {
-        for (const line of deferred.lines) parser.line(line.text, base + line.line, out);
-        parser.continueWith(deferred.started, carry, out);
-      });
+      add(
+        outside(parser, census, (out) => {
+          for (const line of deferred.lines) parser.line(line.text, base + line.line, out);
+          parser.continueWith(deferred.started, carry, out);
+        }),
+        0,
+      );
       census.absorb(result.census);
       add(result.end, base);
     } else {
@@ -270,7 +277,10 @@ async function stitch(
       add(end, 0);
     }
   }
-  outside((out) => parser.end(out));
+  add(
+    outside(parser, census, (out) => parser.end(out)),
+    0,
+  );
   tally.lines += counts.lines;
   checkInputEnd(path, counts, false);
   const first = tally.firstUnparsed[0];
