@@ -133,7 +133,7 @@ function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint
 }
 
 /** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
-export async function totalBytes(paths: readonly string[], cwd = "."): Promise<number | undefined> {
+async function totalBytes(paths: readonly string[], cwd = "."): Promise<number | undefined> {
   try {
     const files = (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat();
     const infos = await Promise.all(files.map((file) => (file === "-" ? undefined : stat(resolve(cwd, file)))));

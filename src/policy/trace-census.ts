@@ -20,7 +20,6 @@ import {
   inputFiles,
   readTraces,
   strictError,
-  totalBytes,
   type FileCounts,
   type ReadProgress,
   type ReadTracesOptions,
@@ -179,18 +178,20 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
   const { progress } = options;
   const cwd = options.cwd ?? ".";
-  const total = progress === undefined ? undefined : await totalBytes(paths, cwd);
-  let bytesRead = 0;
-  const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
 
   // Each input is read whole in this thread (stdin, a pipe such as <(…), an audit log) or in parts.
   const inputs: Array<{ path: string; parts: TracePart[] | undefined }> = [];
+  /** The inputs' sizes summed; undefined when one has none (stdin, a pipe). */
+  let total: number | undefined = 0;
   for (const path of (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat()) {
     const located = resolve(cwd, path);
     const info = path === "-" ? undefined : await stat(located);
+    total = info?.isFile() === true && total !== undefined ? total + info.size : undefined;
     const whole = info === undefined || !info.isFile() || (await isAuditLog(located));
     inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, info.size, partBytes) });
   }
+  let bytesRead = 0;
+  const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
   const parted = inputs.flatMap((input) => input.parts ?? []);
   const partOptions: PartOptions = { native: options.native, decode: options.decode };
   const workers = parted.length > 1 && jobs > 1 ? runOnWorkers(parted.map((part) => ({ part, options: partOptions })), jobs, onBytes) : undefined;
