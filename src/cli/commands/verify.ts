@@ -34,6 +34,7 @@ or give --root), execs, socket families and types, capabilities and ptrace are a
 AppArmor profile (with abstractions/base) exactly as profilesmith apparmor observes them, and
 every access it would deny is printed: where it first happens (file:line, pid), what was
 asked (path and permissions, or rule kind) and the rule missing, or the deny rule in the way.
+A symlinks.json beside a trace (written by profilesmith record) resolves symlinks as there.
 
 Options:
       --seccomp FILE   the seccomp profile to check
