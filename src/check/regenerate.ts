@@ -3,8 +3,9 @@
  * profile file must have.
  */
 import { statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { generateAppArmor } from "../apparmor/index.js";
+import type { SourcePos } from "../events/types.js";
 import { InputError } from "../errors.js";
 import { readTraces, unparsedWarning, type TraceReading } from "../parse/index.js";
 import type { Allowlist } from "../policy/allowlist.js";
@@ -38,7 +39,7 @@ interface Inputs {
   readonly dir: string;
   /** The entry's index in `profiles`, for errors about its fields. */
   readonly index: number;
-  /** The manifest's traces, read with their names as the manifest gives them: rule comments cite trace lines, and a profile must not depend on where the directory is checked out. */
+  /** The manifest's traces (errors and warnings name them by their paths from the command's cwd). */
   readonly reading: TraceReading;
   readonly allowlists: readonly Allowlist[];
 }
@@ -64,19 +65,32 @@ function rootDirectory(entry: ApparmorEntry, inputs: Inputs): string | undefined
   return root;
 }
 
+/**
+ * Batches of events with each position naming its trace relative to the
+ * manifest, as the manifest does: AppArmor rule comments cite trace lines, and
+ * a profile must not depend on where the directory is checked out.
+ */
+async function* namedFromManifest<E extends { readonly pos: SourcePos }>(
+  batches: AsyncIterable<readonly E[]>,
+  dir: string,
+): AsyncIterable<readonly E[]> {
+  for await (const batch of batches) yield batch.map((event) => ({ ...event, pos: { file: relative(dir, event.pos.file), line: event.pos.line } }));
+}
+
 async function generate(entry: ProfileEntry, inputs: Inputs): Promise<Generated> {
   const { name } = inputs.manifest.content;
   const { reading, allowlists } = inputs;
   switch (entry.kind) {
     case "seccomp": {
       const { kind: _kind, output: _output, ...options } = entry;
-      return generateSeccomp({ ...options, name, traces: [reading.batches], allowlists });
+      return generateSeccomp({ ...options, name, traces: [namedFromManifest(reading.batches, inputs.dir)], allowlists });
     }
     case "apparmor":
       return generateAppArmor({
         name,
-        traces: [reading.withRecords],
-        allowlists,
+        traces: [namedFromManifest(reading.recordBatches, inputs.dir)],
+        // Rules from an allowlist cite it by name: the manifest's, for the same reason as the trace lines.
+        allowlists: allowlists.map((allowlist, i) => ({ ...allowlist, file: inputs.manifest.content.allowlists[i]! })),
         root: rootDirectory(entry, inputs),
         recordedSymlinks: await recordedSymlinks(entry, inputs.dir),
         implicitCapabilities: entry.implicitCapabilities,
@@ -88,11 +102,10 @@ async function generate(entry: ProfileEntry, inputs: Inputs): Promise<Generated>
 export async function regenerateManifest(manifest: Manifest): Promise<RegeneratedProfile[]> {
   const dir = dirname(manifest.file);
   const { content } = manifest;
-  // Allowlists too keep the manifest's names: rules cite them.
-  const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(file, dir)));
+  const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(join(dir, file))));
   const profiles: RegeneratedProfile[] = [];
   for (const [index, entry] of content.profiles.entries()) {
-    const reading = readTraces(content.traces, { strict: false, cwd: dir });
+    const reading = readTraces(content.traces.map((file) => join(dir, file)), { strict: false });
     const generated = await generate(entry, { manifest, dir, index, reading, allowlists });
     const unparsed = unparsedWarning(reading.report());
     profiles.push({

@@ -39,6 +39,16 @@ describe("profilesmith check", () => {
     expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toContain("  # from extra.yaml\n  /srv/data/** r,\n");
   });
 
+  it("names a bad input by its path from where check runs, so it can be found among many manifests", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "app", "extra.yaml"), "version: 1\nbogus: x\n");
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("traces:", "allowlists:\n  - extra.yaml\ntraces:"));
+    const bad = await runIn(dir, ["check"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("app/extra.yaml:2:");
+  });
+
   it("grants what the AppArmor records of an audit log among the traces asked", async () => {
     const dir = workdir();
     const record =
