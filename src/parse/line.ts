@@ -115,7 +115,12 @@ const BRACKETED = /\[(?:([0-9a-f]{16}|[0-9a-f]{8}|\?+)|( *\d+))\] +/y;
 
 function scanPrefixes(text: string): PrefixScan {
   const scan: { pid: number | undefined; nr: number | undefined; body: number } = { pid: undefined, nr: undefined, body: 0 };
-  let i = skipSpaces(text, scanPid(text, scan));
+  scan.body = skipStamps(text, skipSpaces(text, scanPid(text, scan)), scan);
+  return scan;
+}
+
+/** The index after the times and brackets (see TIMESTAMP, BRACKETED) at `i`, the `-n` number put in `into`. */
+function skipStamps(text: string, i: number, into: { nr: number | undefined }): number {
   let c = text.charCodeAt(i);
   while (isDigit(c) || c === 0x28) {
     TIMESTAMP.lastIndex = i;
@@ -127,22 +132,21 @@ function scanPrefixes(text: string): PrefixScan {
     BRACKETED.lastIndex = i;
     const match = BRACKETED.exec(text);
     if (!match) break;
-    if (match[2] !== undefined) scan.nr = Number(match[2]);
+    if (match[2] !== undefined) into.nr = Number(match[2]);
     i = BRACKETED.lastIndex;
     c = text.charCodeAt(i);
   }
-  scan.body = i;
-  return scan;
+  return i;
 }
 
-/** The end of the result text without a `-T` duration (` <0.000012>`). */
-function withoutDuration(text: string): number {
-  let i = text.length - 1;
-  if (text.charCodeAt(i) !== 0x3e) return text.length;
+/** The end of the result text ending at `end` without a `-T` duration (` <0.000012>`). */
+function withoutDuration(text: string, end: number): number {
+  let i = end - 1;
+  if (text.charCodeAt(i) !== 0x3e) return end;
   i--;
   let dots = 0;
   for (let c = text.charCodeAt(i); isDigit(c) || c === 0x2e; c = text.charCodeAt(--i)) if (c === 0x2e) dots++;
-  return dots === 1 && text.charCodeAt(i) === 0x3c && text.charCodeAt(i - 1) === 0x20 ? i - 1 : text.length;
+  return dots === 1 && text.charCodeAt(i) === 0x3c && text.charCodeAt(i - 1) === 0x20 ? i - 1 : end;
 }
 
 function endsWithAt(text: string, end: number, suffix: string): boolean {
@@ -178,7 +182,7 @@ function parseResult(text: string, from: number): CallResult | undefined {
   let i = skipSpaces(text, from);
   if (text.charCodeAt(i) !== 0x3d) return undefined;
   i = skipSpaces(text, i + 1);
-  let end = withoutDuration(text);
+  let end = withoutDuration(text, text.length);
   let injected = false;
   let delayed = false;
   for (;;) {
@@ -205,7 +209,7 @@ function parseResult(text: string, from: number): CallResult | undefined {
   if (!isReturnValue(text, i, valueEnd)) return undefined;
   const value = text.slice(i, valueEnd);
   if (text.charCodeAt(valueEnd) !== 0x3c) return { outcome: { kind: "returned", value }, injected, delayed };
-  const decorationEnd = skipDecoration(text, valueEnd);
+  const decorationEnd = skipDecoration(text, valueEnd, text.length);
   const decoration = unescapeC(text.slice(valueEnd + 1, decorationEnd - 1));
   return { outcome: { kind: "returned", value, decoration }, injected, delayed };
 }
@@ -234,7 +238,7 @@ function parseCall(text: string, start: number, pid: number | undefined, nr: num
   const name = text.slice(start, open);
   const tail = unfinishedTail(text);
   if (tail) return { kind: "unfinished", pid, nr, name, args: text.slice(open + 1, tail.argsEnd), movedTo: tail.movedTo };
-  const close = findCloseParen(text, open + 1);
+  const close = findCloseParen(text, open + 1, text.length);
   if (close < 0) return { kind: "unparsed", reason: "call without closing parenthesis (truncated line?)" };
   const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "call without a return value" };
@@ -253,7 +257,7 @@ function parseResumed(text: string, start: number, pid: number | undefined, nr: 
   if (tail && tail.argsEnd >= from) {
     return { kind: "resumed", pid, nr, name, args: text.slice(from, tail.argsEnd), result: undefined, movedTo: tail.movedTo };
   }
-  const close = findCloseParen(text, from);
+  const close = findCloseParen(text, from, text.length);
   if (close < 0) return { kind: "unparsed", reason: "resumed call without closing parenthesis" };
   const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "resumed call without a return value" };
@@ -313,39 +317,50 @@ function parseOther(text: string, body: string): StraceLine | undefined {
 const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, injected: false, delayed: false };
 const UNFINISHED_MARK = "<unfinished ...>";
 
-/** Whether the result text ends at `i`, or goes on only with a `(…)` comment (` = 0 (Timeout)`), not a flag. */
-function endsOrComment(text: string, i: number): boolean {
-  if (i === text.length) return true;
+/** The end of the line at `i`: the index of its LF, or the text's end. */
+function lineEnd(text: string, i: number): number {
+  const lf = text.indexOf("\n", i);
+  return lf < 0 ? text.length : lf;
+}
+
+/**
+ * Whether the result text from `i` to `bodyEnd` (the line's end before any
+ * duration) is empty or a `(…)` comment (` = 0 (Timeout)`), not a flag.
+ */
+function endsOrComment(text: string, i: number, bodyEnd: number): boolean {
+  if (i === bodyEnd) return true;
   return (
-    text.startsWith(" (", i) &&
-    text.charCodeAt(text.length - 1) === 0x29 &&
-    !text.endsWith(" (INJECTED)") &&
-    !text.endsWith(" (DELAYED)")
+    text.charCodeAt(i) === 0x20 &&
+    text.charCodeAt(i + 1) === 0x28 &&
+    text.charCodeAt(bodyEnd - 1) === 0x29 &&
+    !endsWithAt(text, bodyEnd, " (INJECTED)") &&
+    !endsWithAt(text, bodyEnd, " (DELAYED)")
   );
 }
 
 /** The index after the digits (or `0x` and hex digits) of a return value at `i`, or `i`. */
 function skipNumber(text: string, i: number): number {
-  if (!text.startsWith("0x", i)) return skipDigits(text, i);
+  if (text.charCodeAt(i + 1) !== 0x78 || text.charCodeAt(i) !== 0x30) return skipDigits(text, i);
   let end = i + 2;
   for (let c = text.charCodeAt(end) | 0x20; isDigit(c) || (c >= 0x61 && c <= 0x66); c = text.charCodeAt(++end) | 0x20);
   return end === i + 2 ? i : end;
 }
 
 /**
- * The end of a common result (`?`, `N`, `0xN`, `-1 ERRNO`, each maybe with a
- * `(…)` comment) starting at `i`: after its value or errno; -1 for any other result.
+ * The end of a common result (`?` alone, or `N`, `0xN`, `-1 ERRNO` maybe with a
+ * comment, see endOrComment) starting at `i`: after its value or errno, or -1.
  */
 function commonResultEnd(text: string, i: number): number {
-  if (text.charCodeAt(i) === 0x3f) return i + 1 === text.length ? i + 1 : -1;
-  if (text.startsWith("-1 ", i)) {
+  const c = text.charCodeAt(i);
+  if (c === 0x3f) return i + 1 === text.length || text.charCodeAt(i + 1) === 0x0a ? i + 1 : -1;
+  if (c === 0x2d && text.startsWith("-1 ", i)) {
     // `-1 (errno 512)` is left to the general path.
     const end = skipErrno(text, i + 3);
-    return end > i + 3 && endsOrComment(text, end) ? end : -1;
+    return end > i + 3 ? end : -1;
   }
-  const digits = text.charCodeAt(i) === 0x2d ? i + 1 : i;
+  const digits = c === 0x2d ? i + 1 : i;
   const end = skipNumber(text, digits);
-  return end > digits && endsOrComment(text, end) ? end : -1;
+  return end > digits ? end : -1;
 }
 
 /** The common result from `i` to `end` (see commonResultEnd). */
@@ -355,11 +370,13 @@ function commonResult(text: string, i: number, end: number): CallResult {
   return { outcome: { kind: "returned", value: text.slice(i, end) }, injected: false, delayed: false };
 }
 
-/** Where the parts of a line of a common shape are: indexes into it (see scanCommonLine). */
+/** Where the parts of a line of a common shape are: indexes into the text it was scanned in (see scanCommonLine). */
 export interface CommonLineShape {
   kind: "call" | "unfinished" | "resumed";
   /** The pid prefix, when the line has one. */
   pid: number | undefined;
+  /** The `-n` number, when printed. */
+  nr: number | undefined;
   nameStart: number;
   nameEnd: number;
   argsStart: number;
@@ -371,57 +388,82 @@ export interface CommonLineShape {
 
 /** A shape to scan lines into. */
 export function commonLineShape(): CommonLineShape {
-  return { kind: "call", pid: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1 };
+  return { kind: "call", pid: undefined, nr: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1 };
+}
+
+/** With `end` the end of an unfinished call's line, the end of its args, or -1 when it is not one. */
+function unfinishedArgsEnd(text: string, end: number): number {
+  const mark = end - UNFINISHED_MARK.length;
+  if (!text.startsWith(UNFINISHED_MARK, mark)) return -1;
+  return text.charCodeAt(mark - 1) === 0x20 ? mark - 1 : mark;
+}
+
+/** Whether the line ending at `end` ends as the general path's unfinishedTail looks for (`...>`). */
+function endsLikeUnfinished(text: string, end: number): boolean {
+  return text.charCodeAt(end - 1) === 0x3e && text.charCodeAt(end - 2) === 0x2e && endsWithAt(text, end, "...>");
 }
 
 /**
- * Whether the line has one of the shapes nearly every line of an `strace -f -o`
- * trace has: `PID name(args) = N`, `PID name(args <unfinished ...>` and
- * `PID <... name resumed>args) = N`, with no other prefix, result decoration,
- * duration, flag, colour or CR; if so, where its parts are, in `shape`.
- * Allocates nothing: a reader that needs only some parts slices only those.
+ * Whether the line at `start` (up to a LF or the text's end) has one of the
+ * shapes nearly every line of an `strace -f` trace has: `PID name(args) = N`,
+ * `PID name(args <unfinished ...>` and `PID <... name resumed>args) = N`, maybe
+ * with `-t`/`-tt`/`-ttt` times, `-n` and `-i` brackets after the pid, a `-y`
+ * decoration after the result's value, a `(…)` comment, a `-T` duration; but
+ * no other prefix, flag, `<detached ...>` or CR. If so, where its parts are,
+ * in `shape`, and the line's end is returned, else -1. The text must hold no
+ * `--color` escape (the general path removes them). Allocates nothing for a
+ * line without `-n` and `-i`: a reader that needs only some parts slices only those.
  */
-export function scanCommonLine(text: string, shape: CommonLineShape): boolean {
-  let i = skipDigits(text, 0);
+export function scanCommonLine(text: string, start: number, shape: CommonLineShape): number {
+  let i = skipDigits(text, start);
   let pid: number | undefined;
-  if (i > 0) {
-    if (i > 7 || text.charCodeAt(i) !== 0x20) return false;
-    pid = digitsValue(text, 0, i);
-    if (pid > PID_MAX_LIMIT) return false;
+  if (i > start) {
+    if (i > start + 7 || text.charCodeAt(i) !== 0x20) return -1;
+    pid = digitsValue(text, start, i);
+    if (pid > PID_MAX_LIMIT) return -1;
     i = skipSpaces(text, i);
   }
-  if (text.indexOf("\x1b") >= 0) return false;
-  const resumed = text.startsWith("<... ", i);
-  const start = resumed ? i + 5 : i;
-  let end = start;
-  while (isNameChar(text.charCodeAt(end))) end++;
-  if (end === start || isDigit(text.charCodeAt(start))) return false;
-  if (resumed ? !text.startsWith(" resumed>", end) : text.charCodeAt(end) !== 0x28) return false;
-  const from = resumed ? end + 9 : end + 1;
+  shape.nr = undefined;
+  const c = text.charCodeAt(i);
+  if (isDigit(c) || c === 0x28 || c === 0x5b) i = skipStamps(text, i, shape);
+  // Builtins such as startsWith cost more than a few charCodeAt on this hot path.
+  const resumed = text.charCodeAt(i) === 0x3c && text.startsWith("<... ", i);
+  const nameStart = resumed ? i + 5 : i;
+  let nameEnd = nameStart;
+  while (isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+  if (nameEnd === nameStart || isDigit(text.charCodeAt(nameStart))) return -1;
+  if (resumed ? !text.startsWith(" resumed>", nameEnd) : text.charCodeAt(nameEnd) !== 0x28) return -1;
+  const from = resumed ? nameEnd + 9 : nameEnd + 1;
   shape.pid = pid;
-  shape.nameStart = start;
-  shape.nameEnd = end;
+  shape.nameStart = nameStart;
+  shape.nameEnd = nameEnd;
   shape.argsStart = from;
-  if (text.charCodeAt(text.length - 1) === 0x3e) {
-    if (resumed || !text.endsWith(UNFINISHED_MARK)) return false;
-    const mark = text.length - UNFINISHED_MARK.length;
+  const end = lineEnd(text, from);
+  const argsEnd = !resumed && text.charCodeAt(end - 1) === 0x3e ? unfinishedArgsEnd(text, end) : -1;
+  if (argsEnd >= 0) {
     shape.kind = "unfinished";
-    shape.argsEnd = text.charCodeAt(mark - 1) === 0x20 ? mark - 1 : mark;
+    shape.argsEnd = argsEnd;
     shape.resultStart = -1;
     shape.resultEnd = -1;
-    return true;
+    return end;
   }
-  const close = findCloseParen(text, from);
-  if (close < 0) return false;
+  if (endsLikeUnfinished(text, end)) return -1;
+  const close = findCloseParen(text, from, end);
+  if (close < 0) return -1;
   const equals = skipSpaces(text, close + 1);
-  if (!text.startsWith("= ", equals)) return false;
+  if (text.charCodeAt(equals) !== 0x3d || text.charCodeAt(equals + 1) !== 0x20) return -1;
   const resultEnd = commonResultEnd(text, equals + 2);
-  if (resultEnd < 0) return false;
+  if (resultEnd < 0) return -1;
+  const bodyEnd = withoutDuration(text, end);
+  const valueEnd = text.charCodeAt(resultEnd) === 0x3c && text.charCodeAt(equals + 2) !== 0x3f && !text.startsWith("-1 ", equals + 2)
+    ? skipDecoration(text, resultEnd, bodyEnd)
+    : resultEnd;
+  if (!endsOrComment(text, valueEnd, bodyEnd)) return -1;
   shape.kind = resumed ? "resumed" : "call";
   shape.argsEnd = close;
   shape.resultStart = equals + 2;
   shape.resultEnd = resultEnd;
-  return true;
+  return end;
 }
 
 const SHAPE = commonLineShape();
@@ -432,15 +474,14 @@ const SHAPE = commonLineShape();
  * reads, the general path reads the same.
  */
 export function parseCommonLine(text: string): StraceLine | undefined {
-  if (!scanCommonLine(text, SHAPE)) return undefined;
-  const { kind, pid, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
+  if (text.includes("\n") || text.includes("\x1b") || scanCommonLine(text, 0, SHAPE) < 0) return undefined;
+  const { kind, pid, nr, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
   const name = text.slice(nameStart, nameEnd);
   const args = text.slice(argsStart, argsEnd);
-  if (kind === "unfinished") return { kind, pid, nr: undefined, name, args, movedTo: undefined };
-  const result = commonResult(text, resultStart, resultEnd);
-  return kind === "resumed"
-    ? { kind, pid, nr: undefined, name, args, result, movedTo: undefined }
-    : { kind, pid, nr: undefined, name, args, result };
+  if (kind === "unfinished") return { kind, pid, nr, name, args, movedTo: undefined };
+  // A `-y` decoration after the value is the general path's to read.
+  const result = text.charCodeAt(resultEnd) === 0x3c ? (parseResult(text, argsEnd + 1) as CallResult) : commonResult(text, resultStart, resultEnd);
+  return kind === "resumed" ? { kind, pid, nr, name, args, result, movedTo: undefined } : { kind, pid, nr, name, args, result };
 }
 
 /** The line stripped of `--color` escapes and a trailing CR. */

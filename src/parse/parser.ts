@@ -241,7 +241,38 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
-    if (this.options.tally !== undefined && this.held === undefined && this.cut === undefined && this.counted(text, lineNo, out)) return;
+    if (!(this.counts() && !text.includes("\n") && !text.includes("\x1b") && this.counted(text, 0, lineNo, out) >= 0)) {
+      this.uncounted(text, lineNo, out);
+    }
+  }
+
+  /**
+   * Parses the lines of `text`, each ended by a LF but maybe the last, the
+   * first numbered `firstLine`, appending their events to `out`; returns how
+   * many there were. Lines of the common shapes are read in place.
+   */
+  lines(text: string, firstLine: number, out: TraceEvent[]): number {
+    const plain = !text.includes("\x1b");
+    let lineNo = firstLine;
+    for (let start = 0; start < text.length; lineNo++) {
+      let end = plain && this.counts() ? this.counted(text, start, lineNo, out) : -1;
+      if (end < 0) {
+        end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        this.uncounted(text.slice(start, end), lineNo, out);
+      }
+      start = end + 1;
+    }
+    return lineNo - firstLine;
+  }
+
+  /** Whether the next line may be counted into the tally (see `counted`). */
+  private counts(): boolean {
+    return this.options.tally !== undefined && this.held === undefined && this.cut === undefined;
+  }
+
+  /** A line as `line` parses it when not counted. */
+  private uncounted(text: string, lineNo: number, out: TraceEvent[]): void {
     const sink = this.held ?? out;
     if (this.cut !== undefined) {
       const { text: start, line: startLine } = this.cut;
@@ -537,36 +568,43 @@ export class StraceParser {
   }
 
   /**
-   * With a tally: reads a line of a common shape (scanCommonLine) as `parsed`
-   * would, counting its call without making a line, an event or a string
-   * beyond its name; false for any line it leaves to `parsed` (another shape,
-   * a call whose arguments or result matter, one that switches ABI or starts a
-   * part's process, a resumed call of another name).
+   * With a tally: reads the line at `start` of `text` (up to a LF or the
+   * text's end) if of a common shape (scanCommonLine) as `parsed` would,
+   * counting its call without making a line, an event or a string beyond its
+   * name, and returns the line's end; -1 for any line it leaves to `parsed`
+   * (another shape, a call whose arguments or result matter, one that switches
+   * ABI or starts a part's process, a resumed call of another name).
    */
-  private counted(text: string, lineNo: number, out: TraceEvent[]): boolean {
+  private counted(text: string, start: number, lineNo: number, out: TraceEvent[]): number {
     const shape = this.shape;
-    if (!scanCommonLine(text, shape) || shape.pid === undefined) return false;
+    const end = scanCommonLine(text, start, shape);
+    if (end < 0 || shape.pid === undefined) return -1;
     const { pid } = shape;
     const midTrace = this.options.midTrace === true;
     const name = text.slice(shape.nameStart, shape.nameEnd);
     if (shape.kind === "resumed") {
       const started = this.pending.get(pid);
-      if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
+      if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return -1;
       const resolved = this.resolveCall(started.arch, started.name, started.nr);
-      if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
+      if (typeof resolved === "string" || this.needsDetail(resolved.name)) return -1;
       this.pending.delete(pid);
       this.count(this.options.file, started.arch, resolved.name, pid, undefined);
-      return true;
+      return end;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
     const resolved = this.resolve(arch, name);
-    if (typeof resolved === "string" || this.needsDetail(resolved.name)) return false;
+    if (typeof resolved === "string" || !fitsCall(arch, resolved, shape.nr) || this.needsDetail(resolved.name)) return -1;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
-    if (shape.kind === "call") this.count(this.options.file, arch, resolved.name, pid, undefined);
-    else this.pending.set(pid, { name, nr: undefined, arch, args: "", pos: { file: this.options.file, line: lineNo }, text, movedFrom: undefined });
-    return true;
+    if (shape.kind === "call") {
+      this.count(this.options.file, arch, resolved.name, pid, undefined);
+      return end;
+    }
+    const pos = { file: this.options.file, line: lineNo };
+    const line = text.slice(start, end);
+    this.pending.set(pid, { name: resolved.name === name ? resolved.name : name, nr: shape.nr, arch, args: "", pos, text: line, movedFrom: undefined });
+    return end;
   }
 
   /** A call into the tally (`counted` and `emit` run only with one). */

@@ -13,7 +13,7 @@ import { classifyLine } from "./audit/line.js";
 import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser } from "./parser.js";
-import { straceLines } from "./stream.js";
+import { linesOf, straceTexts } from "./stream.js";
 
 export interface ReadTracesOptions {
   /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
@@ -108,7 +108,7 @@ export interface ByteRange {
 
 /**
  * A file's bytes (or those of `range`), read into one buffer over and over
- * (straceLines copies what it keeps): no stream machinery and no new buffer per chunk.
+ * (straceTexts copies what it keeps): no stream machinery and no new buffer per chunk.
  */
 export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
   const file = await open(path, "r");
@@ -174,36 +174,44 @@ export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
 }
 
 /**
- * Lines of one input, counted into `counts`, refusing binary data and `-c`
+ * The text of one input (see straceTexts), refusing binary data and `-c`
  * summary tables as they appear at its start (`atStart`: false for a part of
- * a file after its start).
+ * a file after its start), and setting `counts.firstLine`. Its reader adds the
+ * lines it reads to `counts.lines`.
  */
-export async function* checkedLines(
+export async function* checkedTexts(
   file: string,
   input: AsyncIterable<Uint8Array | string>,
   counts: FileCounts,
   atStart = true,
-): AsyncGenerator<readonly string[], void, undefined> {
+): AsyncGenerator<string, void, undefined> {
   let checkedChars = atStart ? 0 : BINARY_CHECK_CHARS;
+  const checking = () => counts.firstLine === undefined || checkedChars < BINARY_CHECK_CHARS;
+  // The lines of the texts before, counted only while checking.
+  let lineNo = 0;
   try {
-    for await (const lines of straceLines(input)) {
-      for (const line of lines) {
-        counts.lines++;
+    for await (const text of straceTexts(input)) {
+      for (let start = 0; start < text.length && checking(); ) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        const line = text.slice(start, end);
+        lineNo++;
         if (counts.firstLine === undefined && line.trim() !== "") {
-          counts.firstLine = counts.lines;
+          counts.firstLine = lineNo;
           if (atStart && SUMMARY_HEADER.test(line)) {
-            throw new InputError(
-              "a strace -c summary table, not a trace (record with strace -f -o FILE, without -c)",
-              { file, line: counts.lines },
-            );
+            throw new InputError("a strace -c summary table, not a trace (record with strace -f -o FILE, without -c)", {
+              file,
+              line: lineNo,
+            });
           }
         }
         if (checkedChars < BINARY_CHECK_CHARS) {
           checkedChars += line.length;
-          if (line.includes("\0")) throw new InputError("binary data, not a strace log", { file, line: counts.lines });
+          if (line.includes("\0")) throw new InputError("binary data, not a strace log", { file, line: lineNo });
         }
+        start = end + 1;
       }
-      yield lines;
+      yield text;
     }
   } catch (error) {
     throw error instanceof InputError ? error : readError(file, error);
@@ -212,24 +220,22 @@ export async function* checkedLines(
 
 /**
  * Whether an input is a kernel audit log, judged on its first DETECT_CHARS (or
- * all of it when shorter), and its lines in batches from the start.
+ * all of it when shorter), and its text from the start.
  */
-async function sniffed(
-  lines: AsyncGenerator<readonly string[], void, undefined>,
-): Promise<{ audit: boolean; lines: AsyncIterable<readonly string[]> }> {
-  const head: Array<readonly string[]> = [];
+async function sniffed(texts: AsyncGenerator<string, void, undefined>): Promise<{ audit: boolean; texts: AsyncIterable<string> }> {
+  const head: string[] = [];
   let chars = 0;
   while (chars < DETECT_CHARS) {
-    const next = await lines.next();
+    const next = await texts.next();
     if (next.done === true) break;
     head.push(next.value);
-    for (const line of next.value) chars += line.length + 1;
+    chars += next.value.length;
   }
-  async function* replayed(): AsyncGenerator<readonly string[], void, undefined> {
+  async function* replayed(): AsyncGenerator<string, void, undefined> {
     yield* head;
-    yield* lines;
+    yield* texts;
   }
-  return { audit: looksLikeAuditLog(head.flat().join("\n")), lines: replayed() };
+  return { audit: looksLikeAuditLog(head.join("")), texts: replayed() };
 }
 
 /** Refuses an input, once read, that is empty or (unless an audit log) has no strace line. */
@@ -245,9 +251,9 @@ export function strictError(first: UnparsedPlace, unparsed: number): InputError 
   return new InputError(`${first.reason} (--strict: ${unparsed} line(s) not understood)`, first.pos);
 }
 
-/** Reads one line of an input into `out`. */
-interface LineReader {
-  line(text: string, lineNo: number, out: ReadEvent[]): void;
+/** Reads the lines of a text of an input (see StraceParser.lines) into `out`. */
+interface LinesReader {
+  lines(text: string, firstLine: number, out: ReadEvent[]): number;
   end(out: ReadEvent[]): void;
 }
 
@@ -323,8 +329,15 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     }
   }
 
-  function lineReader(path: string, file: string, audit: boolean, records: boolean): LineReader {
-    if (audit) return { line: (text, lineNo, out) => auditLine(file, text, lineNo, out, records), end: () => undefined };
+  function linesReader(path: string, file: string, audit: boolean, records: boolean): LinesReader {
+    if (audit) {
+      const lines = (text: string, firstLine: number, out: ReadEvent[]) => {
+        const batch = linesOf(text);
+        batch.forEach((line, i) => auditLine(file, line, firstLine + i, out, records));
+        return batch.length;
+      };
+      return { lines, end: () => undefined };
+    }
     return new StraceParser({
       file,
       native: options.native,
@@ -339,13 +352,12 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const unparsedBefore = unparsed;
     const input = readInput(path, options);
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
-    const { audit, lines: inputLines } = await sniffed(checkedLines(file, tracked, counts));
+    const { audit, texts } = await sniffed(checkedTexts(file, tracked, counts));
     if (audit) auditLogs.push(file);
-    const reader = lineReader(path, file, audit, records);
-    let lineNo = 0;
-    for await (const batch of inputLines) {
+    const reader = linesReader(path, file, audit, records);
+    for await (const text of texts) {
       const out: ReadEvent[] = [];
-      for (const line of batch) reader.line(line, ++lineNo, out);
+      counts.lines += reader.lines(text, counts.lines + 1, out);
       count(out, counts);
       if (out.length > 0) yield out;
     }

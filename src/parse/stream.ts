@@ -3,6 +3,7 @@
  * dropped by the line parser), UTF-8 decoded across chunk boundaries, only the
  * unfinished last line and the pending calls held in memory.
  */
+import { isAscii } from "node:buffer";
 import type { TraceEvent } from "../events/types.js";
 import { StraceParser, type StraceParseOptions } from "./parser.js";
 
@@ -24,15 +25,18 @@ function asBuffer(chunk: Uint8Array | string): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+/** Bytes as text: Latin-1 where they are ASCII (the same text, decoded several times faster), else UTF-8. */
+function decoded(bytes: Buffer, start: number, end: number): string {
+  return isAscii(bytes.subarray(start, end)) ? bytes.toString("latin1", start, end) : bytes.toString("utf8", start, end);
+}
+
 /**
- * The lines of a chunked input, numbered from 1, in batches (one per chunk):
- * per-batch rather than per-line iteration keeps large traces fast. Chunks are
- * cut at their last LF, which never falls inside a UTF-8 sequence; the bytes
- * after it wait for the next chunk, copied: a reader may reuse its buffer for the next.
+ * The text of a chunked input in runs of whole lines, one per chunk, each line
+ * ended by a LF but maybe the input's last. Chunks are cut after their last LF,
+ * which never falls inside a UTF-8 sequence; the bytes after it wait for the
+ * next chunk, copied: a reader may reuse its buffer for the next.
  */
-export async function* straceLines(
-  input: AsyncIterable<Uint8Array | string>,
-): AsyncGenerator<readonly string[], void, undefined> {
+export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<string, void, undefined> {
   let pending: Buffer[] = [];
   for await (const chunk of input) {
     const bytes = asBuffer(chunk);
@@ -41,17 +45,29 @@ export async function* straceLines(
       pending.push(Buffer.from(bytes));
       continue;
     }
-    const first = bytes.indexOf(LF);
-    const head =
-      pending.length === 0
-        ? bytes.toString("utf8", 0, first)
-        : Buffer.concat([...pending, bytes.subarray(0, first)]).toString("utf8");
-    const lines = first < last ? bytes.toString("utf8", first + 1, last).split("\n") : [];
-    lines.unshift(head);
+    const whole = pending.length === 0 ? bytes : Buffer.concat([...pending, bytes]);
+    const cut = whole.length - bytes.length + last + 1;
     pending = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : [];
-    yield lines;
+    yield decoded(whole, 0, cut);
   }
-  if (pending.length > 0) yield [Buffer.concat(pending).toString("utf8")];
+  if (pending.length > 0) {
+    const rest = Buffer.concat(pending);
+    yield decoded(rest, 0, rest.length);
+  }
+}
+
+/** The lines of a text of straceTexts. */
+export function linesOf(text: string): string[] {
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  return lines;
+}
+
+/** The lines of a chunked input, in batches (one per chunk, see straceTexts): per-batch rather than per-line iteration keeps large traces fast. */
+export async function* straceLines(
+  input: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<readonly string[], void, undefined> {
+  for await (const text of straceTexts(input)) yield linesOf(text);
 }
 
 /**
@@ -64,10 +80,10 @@ export async function* parseStraceBatches(
   options: StraceParseOptions,
 ): AsyncGenerator<readonly TraceEvent[], void, undefined> {
   const parser = new StraceParser(options);
-  let lineNo = 0;
-  for await (const lines of straceLines(input)) {
+  let lineNo = 1;
+  for await (const text of straceTexts(input)) {
     const out: TraceEvent[] = [];
-    for (const line of lines) parser.line(line, ++lineNo, out);
+    lineNo += parser.lines(text, lineNo, out);
     if (out.length > 0) yield out;
   }
   const out: TraceEvent[] = [];

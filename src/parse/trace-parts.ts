@@ -10,7 +10,7 @@ import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
 import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
-import { checkedLines, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+import { checkedTexts, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
 export interface TracePart extends ByteRange {
@@ -140,10 +140,12 @@ export async function readPart(
 ): Promise<PartEnd> {
   const output = new PartOutput(parser, visit);
   const chunks = counted(fileChunks(part.path, part), onBytes);
-  let lineNo = firstLine - 1;
-  for await (const batch of checkedLines(part.file, chunks, output.counts, part.index === 0)) {
+  let lineNo = firstLine;
+  for await (const text of checkedTexts(part.file, chunks, output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
-    for (const line of batch) parser.line(line, ++lineNo, out);
+    const lines = parser.lines(text, lineNo, out);
+    lineNo += lines;
+    output.counts.lines += lines;
     output.note(out);
   }
   return { ...output.end(), deferred: parser.deferred(), carry: parser.carry() };

@@ -37,18 +37,19 @@ describe("parseCommonLine", () => {
       "(", ")", "[", "]", "{", "}", "<", ">", '"', "\\", " = ", "  = ", "= ?", "?", ", ", "/*", "*/", " <unfinished ...>",
       "<unfinished ...>", "<... read resumed>", "<... ", " resumed>", "12 ", "12  ", "read", "_llseek", "0read", "-1 ",
       "-1 ENOENT", " (No such file)", " (INJECTED)", " (DELAYED)", "(errno 512)", "0x", "0x1f", "7", "-", " <0.000012>",
-      "3</a>", "\r", "\x1b[1m", " ",
+      "3</a>", "\r", "\x1b[1m", " ", "<detached ...>", " <pid changed to 5 ...>", "<TCP:[1->2]>", "[  59] ",
+      "12:00:00.1 ",
     );
     const soup = fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(""));
     const callShaped = fc
       .tuple(
-        fc.constantFrom("", "12 ", "12  ", "[pid 12] ", "1<x> "),
+        fc.constantFrom("", "12 ", "12  ", "[pid 12] ", "1<x> ", "12 12:00:00.000001 ", "12 1.5 [  59] ", "12 [00007fab12345678] ", "12 [ 1] [????????] "),
         fc.constantFrom("read(", "<... read resumed>", "_llseek(", "x("),
         soup,
         fc.constantFrom(")", ") ", ")   ", ""),
         fc.constantFrom(" = ", "= ", " ="),
         fc.constantFrom("0", "-1", "0x1f", "0X1F", "-0x2", "?", "-1 EAGAIN", "-1 E", "12a", "", " 3"),
-        fc.constantFrom("", " (Timeout)", " (x) (INJECTED)", " (DELAYED)", " <0.1>", "\r", " (", "x"),
+        fc.constantFrom("", "</a>", "<TCP:[1->2]>", "</a", " (Timeout)", " (x) (INJECTED)", " (DELAYED)", " <0.1>", "</a> <0.1>", " (x) <0.1>", "<detached ...>", "\r", " (", "x"),
       )
       .map((parts) => parts.join(""));
     fc.assert(
