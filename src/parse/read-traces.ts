@@ -107,22 +107,34 @@ export interface ByteRange {
 }
 
 /**
- * A file's bytes (or those of `range`), read into one buffer over and over
- * (straceTexts copies what it keeps): no stream machinery and no new buffer per chunk.
+ * A file's bytes (or those of `range`), read into two buffers in turn
+ * (straceTexts copies what it keeps): no stream machinery and no new buffer
+ * per chunk. The next chunk is read while the reader works on this one.
  */
 export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
   const file = await open(path, "r");
+  let next: Promise<Uint8Array> | undefined;
   try {
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (let at = range?.start ?? 0; ; ) {
+    let [reading, spare] = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    let at = range?.start ?? 0;
+    const read = async (buffer: Buffer): Promise<Uint8Array> => {
       const wanted = range === undefined ? buffer.length : Math.min(buffer.length, range.end - at);
-      if (wanted === 0) return;
+      if (wanted === 0) return buffer.subarray(0, 0);
       const { bytesRead } = await file.read(buffer, 0, wanted, range === undefined ? null : at);
-      if (bytesRead === 0) return;
       at += bytesRead;
-      yield buffer.subarray(0, bytesRead);
+      return buffer.subarray(0, bytesRead);
+    };
+    next = read(reading);
+    for (;;) {
+      const chunk = await next;
+      if (chunk.byteLength === 0) return;
+      [reading, spare] = [spare, reading];
+      next = read(reading);
+      yield chunk;
     }
   } finally {
+    // A reader that stops early leaves a read under way: it ends before the file closes.
+    await next?.catch(() => undefined);
     await file.close();
   }
 }

@@ -31,7 +31,26 @@ function decoded(bytes: Buffer, start: number, end: number): string {
 }
 
 /**
- * The text of a chunked input in runs of whole lines, one per chunk, each line
+ * The most bytes decoded into one text, unless a line is longer: V8 allocates
+ * larger strings apart from the others (above 128 KiB), several times slower.
+ */
+const TEXT_BYTES = 64 * 1024;
+
+/** The texts of `bytes` from `start` up to `end` (each after a LF): runs of whole lines of about TEXT_BYTES at most. */
+function* textsOf(bytes: Buffer, start: number, end: number): Generator<string, void, undefined> {
+  for (let from = start; from < end; ) {
+    let to = end;
+    if (end - from > TEXT_BYTES) {
+      const lf = bytes.lastIndexOf(LF, from + TEXT_BYTES - 1);
+      to = (lf >= from ? lf : bytes.indexOf(LF, from + TEXT_BYTES)) + 1;
+    }
+    yield decoded(bytes, from, to);
+    from = to;
+  }
+}
+
+/**
+ * The text of a chunked input in runs of whole lines (see textsOf), each line
  * ended by a LF but maybe the input's last. Chunks are cut after their last LF,
  * which never falls inside a UTF-8 sequence; the bytes after it wait for the
  * next chunk, copied: a reader may reuse its buffer for the next.
@@ -45,10 +64,15 @@ export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): A
       pending.push(Buffer.from(bytes));
       continue;
     }
-    const whole = pending.length === 0 ? bytes : Buffer.concat([...pending, bytes]);
-    const cut = whole.length - bytes.length + last + 1;
+    let start = 0;
+    if (pending.length > 0) {
+      start = bytes.indexOf(LF) + 1;
+      const head = Buffer.concat([...pending, bytes.subarray(0, start)]);
+      yield decoded(head, 0, head.length);
+    }
+    const rest = textsOf(bytes, start, last + 1);
     pending = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : [];
-    yield decoded(whole, 0, cut);
+    yield* rest;
   }
   if (pending.length > 0) {
     const rest = Buffer.concat(pending);

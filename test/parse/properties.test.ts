@@ -191,6 +191,18 @@ describe("chunking does not change the events", () => {
     );
   });
 
+  test("in chunks larger than a text, around lines longer than one", async () => {
+    const long = `7 write(1, "${"x".repeat(100_000)}"..., 100000) = 100000\n`;
+    const large = `${text.repeat(300)}${long}${text.repeat(300)}é\n${long}`;
+    const largeBytes = new TextEncoder().encode(large);
+    const whole = parseStraceText(large, { file: "t" });
+    for (const size of [65_536, 262_144, 1_000_003]) {
+      const pieces = [];
+      for (let at = 0; at < largeBytes.length; at += size) pieces.push(largeBytes.subarray(at, at + size));
+      expect(await collect(parseStrace(chunks(pieces), { file: "t" }))).toEqual(whole);
+    }
+  });
+
   test("one byte at a time, and as strings", async () => {
     const single = Array.from(bytes, (b) => Uint8Array.of(b));
     expect(await collect(parseStrace(chunks(single), { file: "t" }))).toEqual(expected);
