@@ -1,0 +1,13 @@
+/** collectGarbage is a real, synchronous collection: what nothing references is gone after it. */
+import { expect, test } from "vitest";
+import { collectGarbage } from "../../src/policy/collect-garbage.js";
+
+test("collects an object nothing references any more", async () => {
+  let target: number[] | undefined = Array.from({ length: 1000 }, (_, i) => i);
+  const ref = new WeakRef(target);
+  target = undefined;
+  // A WeakRef keeps its target for the rest of the job that made it.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collectGarbage();
+  expect(ref.deref()).toBeUndefined();
+});
