@@ -318,7 +318,7 @@ const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, injected: fal
 const UNFINISHED_MARK = "<unfinished ...>";
 
 /** The end of the line at `i`: the index of its LF, or the text's end. */
-function lineEnd(text: string, i: number): number {
+export function lineEnd(text: string, i: number): number {
   const lf = text.indexOf("\n", i);
   return lf < 0 ? text.length : lf;
 }
@@ -455,9 +455,8 @@ export function scanCommonLine(text: string, start: number, shape: CommonLineSha
   const resultEnd = commonResultEnd(text, equals + 2);
   if (resultEnd < 0) return -1;
   const bodyEnd = withoutDuration(text, end);
-  const valueEnd = text.charCodeAt(resultEnd) === 0x3c && text.charCodeAt(equals + 2) !== 0x3f && !text.startsWith("-1 ", equals + 2)
-    ? skipDecoration(text, resultEnd, bodyEnd)
-    : resultEnd;
+  // A `?` ends its line (commonResultEnd): only a value or an errno can be followed by `<`.
+  const valueEnd = text.charCodeAt(resultEnd) === 0x3c && !text.startsWith("-1 ", equals + 2) ? skipDecoration(text, resultEnd, bodyEnd) : resultEnd;
   if (!endsOrComment(text, valueEnd, bodyEnd)) return -1;
   shape.kind = resumed ? "resumed" : "call";
   shape.argsEnd = close;
@@ -468,13 +467,18 @@ export function scanCommonLine(text: string, start: number, shape: CommonLineSha
 
 const SHAPE = commonLineShape();
 
+/** Whether scanCommonLine may read `text` as one whole line: no LF in it, and no `--color` escape. */
+export function scansAlone(text: string): boolean {
+  return !text.includes("\n") && !text.includes("\x1b");
+}
+
 /**
  * A line of a common shape (scanCommonLine), read without the general path's
  * prefix regexes and result parsing; undefined for any other line. A line it
  * reads, the general path reads the same.
  */
 export function parseCommonLine(text: string): StraceLine | undefined {
-  if (text.includes("\n") || text.includes("\x1b") || scanCommonLine(text, 0, SHAPE) < 0) return undefined;
+  if (!scansAlone(text) || scanCommonLine(text, 0, SHAPE) < 0) return undefined;
   const { kind, pid, nr, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
   const name = text.slice(nameStart, nameEnd);
   const args = text.slice(argsStart, argsEnd);

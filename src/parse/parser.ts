@@ -9,8 +9,10 @@ import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } fr
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
 import {
   commonLineShape,
+  lineEnd,
   parseLine,
   scanCommonLine,
+  scansAlone,
   type CallResult,
   type PersonalityMode,
   type StraceLine,
@@ -241,7 +243,7 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
-    if (!(this.counts() && !text.includes("\n") && !text.includes("\x1b") && this.counted(text, 0, lineNo, out) >= 0)) {
+    if (!(this.counts() && scansAlone(text) && this.counted(text, 0, lineNo, out) >= 0)) {
       this.uncounted(text, lineNo, out);
     }
   }
@@ -257,8 +259,7 @@ export class StraceParser {
     for (let start = 0; start < text.length; lineNo++) {
       let end = plain && this.counts() ? this.counted(text, start, lineNo, out) : -1;
       if (end < 0) {
-        end = text.indexOf("\n", start);
-        if (end < 0) end = text.length;
+        end = lineEnd(text, start);
         this.uncounted(text.slice(start, end), lineNo, out);
       }
       start = end + 1;
@@ -395,7 +396,7 @@ export class StraceParser {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
         const arch = this.callArch(pid, line.name, line.nr, pos, out);
-        this.emit(out, pid, line, arch, pos, text, line.result);
+        this.emit(out, this.event(pid, line, arch, pos, text, line.result));
         return;
       }
       case "unfinished": {
@@ -430,7 +431,7 @@ export class StraceParser {
           movedFrom: undefined,
         };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
-        else this.emit(out, pid, joined, joined.arch, joined.pos, joined.text, line.result);
+        else this.emit(out, this.event(pid, joined, joined.arch, joined.pos, joined.text, line.result));
         return;
       }
     }
@@ -446,7 +447,7 @@ export class StraceParser {
     }
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
-    for (const [pid, call] of calls) this.emit(out, pid, call, call.arch, call.pos, call.text, undefined);
+    for (const [pid, call] of calls) this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, undefined));
   }
 
   /**
@@ -539,26 +540,16 @@ export class StraceParser {
     const call = this.pending.get(pid);
     if (call === undefined) return;
     this.pending.delete(pid);
-    this.emit(out, pid, call, call.arch, call.pos, call.text, undefined);
+    this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, undefined));
   }
 
-  /** A call's event into `out`, or its count into the tally (see StraceParseOptions.tally). */
-  private emit(
-    out: TraceEvent[],
-    pid: number,
-    call: { readonly name: string; readonly nr: number | undefined; readonly args: string },
-    arch: Arch,
-    pos: SourcePos,
-    text: string,
-    result: CallResult | undefined,
-  ): void {
-    const event = this.event(pid, call, arch, pos, text, result);
-    const { tally } = this.options;
-    if (tally === undefined || event.kind !== "syscall" || this.held !== undefined) {
+  /** A call's event (see `event`) into `out`, or its count into the tally (see StraceParseOptions.tally). */
+  private emit(out: TraceEvent[], event: TraceEvent): void {
+    if (this.options.tally === undefined || event.kind !== "syscall" || this.held !== undefined) {
       out.push(event);
       return;
     }
-    this.count(pos.file, arch, event.name, pid, event.decoded);
+    this.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
   }
 
   /** Whether a call of our table's `name` needs its arguments or result: decoded kinds, forks (their child pids). */

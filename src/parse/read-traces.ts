@@ -12,6 +12,7 @@ import { looksLikeAuditLog } from "./audit/detect.js";
 import { classifyLine } from "./audit/line.js";
 import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
+import { lineEnd } from "./line.js";
 import { pidFromFfName, StraceParser } from "./parser.js";
 import { linesOf, straceTexts } from "./stream.js";
 
@@ -204,8 +205,7 @@ export async function* checkedTexts(
   try {
     for await (const text of straceTexts(input)) {
       for (let start = 0; start < text.length && checking(); ) {
-        let end = text.indexOf("\n", start);
-        if (end < 0) end = text.length;
+        const end = lineEnd(text, start);
         const line = text.slice(start, end);
         lineNo++;
         if (counts.firstLine === undefined && line.trim() !== "") {
