@@ -77,56 +77,42 @@ describe("per-process state ends with the process", () => {
     );
   });
 
-  it("a reused pid inherits its new parent's working directory, not the exited process's", async () => {
+  /**
+   * The profile of `before`, then of pid 200 in /srv/b forking pid 101 again and 101 opening
+   * `data`: the reused pid resolves it in /srv/b, never in the `stale` directory of its past.
+   */
+  async function expectReusedPidStartsAfresh(before: readonly string[], stale: string): Promise<void> {
     const generated = await generate([
-      trace(
+      trace(...before, '200 chdir("/srv/b") = 0', "200 clone(child_stack=NULL, flags=SIGCHLD) = 101", '101 openat(AT_FDCWD, "data", O_RDONLY) = 3'),
+    ]);
+    expect(generated.text).toContain("/srv/b/data r,");
+    expect(generated.text).not.toContain(`${stale}/data`);
+  }
+
+  /** Pid 100 in /srv/a, whose thread 101 exec'ed: strace shows the exec under the leader's pid. */
+  const THREAD_EXECED = [
+    '100 chdir("/srv/a") = 0',
+    "100 clone(child_stack=0x7f0000000000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = 101",
+    '101 execve("/bin/true", ["true"], 0x7ffd00000000 /* 0 vars */ <pid changed to 100 ...>',
+    "100 +++ superseded by execve in pid 101 +++",
+    "100 <... execve resumed>) = 0",
+  ];
+
+  it("a reused pid inherits its new parent's working directory, not the exited process's", () =>
+    expectReusedPidStartsAfresh(
+      [
         '100 chdir("/srv/a") = 0',
         "100 clone(child_stack=NULL, flags=SIGCHLD) = 101",
         '101 chdir("/srv/old") = 0',
         "101 exit_group(0) = ?",
         "101 +++ exited with 0 +++",
-        '200 chdir("/srv/b") = 0',
-        "200 clone(child_stack=NULL, flags=SIGCHLD) = 101",
-        '101 openat(AT_FDCWD, "data", O_RDONLY) = 3',
-      ),
-    ]);
-    expect(generated.text).toContain("/srv/b/data r,");
-    expect(generated.text).not.toContain("/srv/old/data");
-  });
+      ],
+      "/srv/old",
+    ));
 
-  it("an exec ends the process's other threads: the pid of the thread that exec'ed, reused, starts afresh", async () => {
-    const generated = await generate([
-      trace(
-        '100 chdir("/srv/a") = 0',
-        "100 clone(child_stack=0x7f0000000000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = 101",
-        '101 execve("/bin/true", ["true"], 0x7ffd00000000 /* 0 vars */ <pid changed to 100 ...>',
-        "100 +++ superseded by execve in pid 101 +++",
-        "100 <... execve resumed>) = 0",
-        '200 chdir("/srv/b") = 0',
-        "200 clone(child_stack=NULL, flags=SIGCHLD) = 101",
-        '101 openat(AT_FDCWD, "data", O_RDONLY) = 3',
-      ),
-    ]);
-    expect(generated.text).toContain("/srv/b/data r,");
-    expect(generated.text).not.toContain("/srv/a/data");
-  });
+  it("an exec ends the process's other threads: the pid of the thread that exec'ed, reused, starts afresh", () =>
+    expectReusedPidStartsAfresh(THREAD_EXECED, "/srv/a"));
 
-  it("a thread that exec'ed (no exit line of its own) goes with its leader: its pid reused starts afresh", async () => {
-    const generated = await generate([
-      trace(
-        '100 chdir("/srv/a") = 0',
-        "100 clone(child_stack=0x7f0000000000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = 101",
-        '101 execve("/bin/true", ["true"], 0x7ffd00000000 /* 0 vars */ <pid changed to 100 ...>',
-        "100 +++ superseded by execve in pid 101 +++",
-        "100 <... execve resumed>) = 0",
-        "100 exit_group(0) = ?",
-        "100 +++ exited with 0 +++",
-        '200 chdir("/srv/b") = 0',
-        "200 clone(child_stack=NULL, flags=SIGCHLD) = 101",
-        '101 openat(AT_FDCWD, "data", O_RDONLY) = 3',
-      ),
-    ]);
-    expect(generated.text).toContain("/srv/b/data r,");
-    expect(generated.text).not.toContain("/srv/a/data");
-  });
+  it("a thread that exec'ed (no exit line of its own) goes with its leader: its pid reused starts afresh", () =>
+    expectReusedPidStartsAfresh([...THREAD_EXECED, "100 exit_group(0) = ?", "100 +++ exited with 0 +++"], "/srv/a"));
 });
