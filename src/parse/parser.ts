@@ -44,6 +44,8 @@ export interface StraceParseOptions {
 /** Counts calls in place of their events (see StraceParseOptions.tally). */
 export interface CallTally {
   count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void;
+  /** Counts calls of `name` through `arch` in `file` by a pid, as `count` without decoded arguments (made on the first call). */
+  counter(file: string, arch: Arch, name: string): (pid: number) => void;
 }
 
 /** A call waiting for its `<... resumed>` line. */
@@ -103,6 +105,15 @@ interface ResolvedName {
   readonly nr: number | undefined;
 }
 
+/** What the parser knows of a strace name on one ABI (see `StraceParser.entry`). */
+interface NameEntry {
+  readonly resolved: ResolvedName | string;
+  /** Whether `counted` may count its calls: resolved, and no arguments or result needed (see needsDetail). */
+  readonly countable: boolean;
+  /** The tally's counter of its calls (see CallTally.counter), made on the first. */
+  counter: ((pid: number) => void) | undefined;
+}
+
 /** Our table's name for strace's (`syscall_0x1c3` by number), or why it has none. */
 function resolveName(arch: Arch, straceName: string): ResolvedName | string {
   const unknown = UNKNOWN_SYSCALL.exec(straceName);
@@ -136,7 +147,7 @@ export class StraceParser {
   private readonly kinds: ReadonlySet<DecodedKind>;
   private readonly pending = new Map<number, PendingCall>();
   private readonly archOf = new Map<number, Arch>();
-  private readonly resolved = new Map<Arch, Map<string, ResolvedName | string>>();
+  private readonly entries = new Map<Arch, Map<string, NameEntry>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
   private lastArch: Arch;
   /** Whether a line without a pid prefix was seen (its pid is the default pid until the root's is known). */
@@ -570,32 +581,41 @@ export class StraceParser {
     const shape = this.shape;
     const end = scanCommonLine(text, start, shape);
     if (end < 0 || shape.pid === undefined) return -1;
-    const { pid } = shape;
+    const { pid, nr } = shape;
     const midTrace = this.options.midTrace === true;
     const name = text.slice(shape.nameStart, shape.nameEnd);
     if (shape.kind === "resumed") {
       const started = this.pending.get(pid);
       if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return -1;
-      const resolved = this.resolveCall(started.arch, started.name, started.nr);
-      if (typeof resolved === "string" || this.needsDetail(resolved.name)) return -1;
+      // Named, a resumed call is what its start's name resolves to (resolveCall), whatever its `-n` number.
+      const entry = this.entry(started.arch, started.name);
+      if (!entry.countable) return -1;
       this.pending.delete(pid);
-      this.count(this.options.file, started.arch, resolved.name, pid, undefined);
+      this.countBy(entry, started.arch, pid);
       return end;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
-    const resolved = this.resolve(arch, name);
-    if (typeof resolved === "string" || !fitsCall(arch, resolved, shape.nr) || this.needsDetail(resolved.name)) return -1;
+    const entry = this.entry(arch, name);
+    if (!entry.countable || !fitsCall(arch, entry.resolved, nr)) return -1;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
     if (shape.kind === "call") {
-      this.count(this.options.file, arch, resolved.name, pid, undefined);
+      this.countBy(entry, arch, pid);
       return end;
     }
     const pos = { file: this.options.file, line: lineNo };
     const line = text.slice(start, end);
-    this.pending.set(pid, { name: resolved.name === name ? resolved.name : name, nr: shape.nr, arch, args: "", pos, text: line, movedFrom: undefined });
+    const resolvedName = (entry.resolved as ResolvedName).name;
+    this.pending.set(pid, { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: line, movedFrom: undefined });
     return end;
+  }
+
+  /** A countable call (see NameEntry) into the tally. */
+  private countBy(entry: NameEntry, arch: Arch, pid: number): void {
+    entry.counter ??= (this.options.tally as CallTally).counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
+    entry.counter(pid);
+    this.tallied++;
   }
 
   /** A call into the tally (`counted` and `emit` run only with one). */
@@ -644,16 +664,22 @@ export class StraceParser {
     return name === undefined ? resolved : { name, nr: printedNr };
   }
 
-  /** Our table's name and number for strace's name of a call, or why there is none (memoized). */
+  /** Our table's name and number for strace's name of a call, or why there is none. */
   private resolve(arch: Arch, straceName: string): ResolvedName | string {
-    let names = this.resolved.get(arch);
-    if (names === undefined) this.resolved.set(arch, (names = new Map()));
-    let resolved = names.get(straceName);
-    if (resolved === undefined) {
-      resolved = resolveName(arch, straceName);
+    return this.entry(arch, straceName).resolved;
+  }
+
+  /** What the parser knows of strace's name of a call on `arch` (memoized). */
+  private entry(arch: Arch, straceName: string): NameEntry {
+    let entries = this.entries.get(arch);
+    if (entries === undefined) this.entries.set(arch, (entries = new Map()));
+    let entry = entries.get(straceName);
+    if (entry === undefined) {
+      const resolved = resolveName(arch, straceName);
+      entry = { resolved, countable: typeof resolved !== "string" && !this.needsDetail(resolved.name), counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
-      names.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, resolved);
+      entries.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, entry);
     }
-    return resolved;
+    return entry;
   }
 }

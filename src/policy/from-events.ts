@@ -88,11 +88,16 @@ export class CallCensus implements CallTally {
     this.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
   }
 
+  private fileTally(call: CallCounts, fileName: string): FileTally {
+    let file = call.byFile.get(fileName);
+    if (!file) call.byFile.set(fileName, (file = { calls: 0, pids: [] }));
+    return file;
+  }
+
   /** A call of `name` through `arch` by `pid`, in `file` (what `add` takes of an event). */
   count(fileName: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
     const call = this.tally(arch, name);
-    let file = call.byFile.get(fileName);
-    if (!file) call.byFile.set(fileName, (file = { calls: 0, pids: [] }));
+    const file = this.fileTally(call, fileName);
     file.calls += 1;
     samplePid(file.pids, pid);
 
@@ -102,6 +107,18 @@ export class CallCensus implements CallTally {
     const seen = call.values.get(tracked.index) ?? new Set<number>();
     if (value === undefined || seen === "any") call.values.set(tracked.index, "any");
     else call.values.set(tracked.index, seen.add(value));
+  }
+
+  /** Counts calls of `name` through `arch` in `file` by a pid, as `count` without decoded arguments (made on the first call). */
+  counter(fileName: string, arch: Arch, name: string): (pid: number) => void {
+    const call = this.tally(arch, name);
+    const file = this.fileTally(call, fileName);
+    const tracked = TRACKED_ARGS[name];
+    return (pid) => {
+      file.calls += 1;
+      samplePid(file.pids, pid);
+      if (tracked) call.values.set(tracked.index, "any");
+    };
   }
 
   /** Adds the syscall events of `events` (other events grant nothing). */
