@@ -3,7 +3,8 @@
  * (`-` for stdin) read as one stream of events, with a report of what could not
  * be parsed, and a refusal of inputs that are neither.
  */
-import { open, readdir, stat } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { AppArmorEvent, AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
@@ -85,7 +86,7 @@ export interface TraceReading {
 
 export const STDIN_NAME = "<stdin>";
 const FIRST_UNPARSED_SHOWN = 5;
-/** Read size: measured faster and leaner here than 1 MiB (fewer events alive per batch). */
+/** Read size: measured faster than 1 MiB. */
 const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
 const BINARY_CHECK_CHARS = 64 * 1024;
@@ -108,35 +109,25 @@ export interface ByteRange {
 }
 
 /**
- * A file's bytes (or those of `range`), read into two buffers in turn
+ * A file's bytes (or those of `range`), read into one buffer in turn
  * (straceTexts copies what it keeps): no stream machinery and no new buffer
- * per chunk. The next chunk is read while the reader works on this one.
+ * per chunk. Reads are synchronous: from the page cache they cost a third of
+ * what asynchronous reads cost in thread hops and promises (41 ms instead of
+ * 130 ms for 256 MiB), and a reader has nothing else to do meanwhile.
  */
 export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
-  const file = await open(path, "r");
-  let next: Promise<Uint8Array> | undefined;
+  const file = openSync(path, "r");
   try {
-    let [reading, spare] = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-    let at = range?.start ?? 0;
-    const read = async (buffer: Buffer): Promise<Uint8Array> => {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (let at = range?.start ?? 0; ; ) {
       const wanted = range === undefined ? buffer.length : Math.min(buffer.length, range.end - at);
-      if (wanted === 0) return buffer.subarray(0, 0);
-      const { bytesRead } = await file.read(buffer, 0, wanted, range === undefined ? null : at);
+      const bytesRead = wanted > 0 ? readSync(file, buffer, 0, wanted, range === undefined ? null : at) : 0;
+      if (bytesRead === 0) return;
       at += bytesRead;
-      return buffer.subarray(0, bytesRead);
-    };
-    next = read(reading);
-    for (;;) {
-      const chunk = await next;
-      if (chunk.byteLength === 0) return;
-      [reading, spare] = [spare, reading];
-      next = read(reading);
-      yield chunk;
+      yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    // A reader that stops early leaves a read under way: it ends before the file closes.
-    await next?.catch(() => undefined);
-    await file.close();
+    closeSync(file);
   }
 }
 
