@@ -39,13 +39,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === first);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (!entry) {
     io.stderr.write(`profilesmith: unknown command "${first}" (see profilesmith --help)\n`);
     return EXIT.usage;
   }
   // After `--` the words belong to the command `record` runs, not to us.
   const ownArgs = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  const command = await entry.load();
   if (ownArgs.includes("-h") || ownArgs.includes("--help")) {
     io.stdout.write(command.help);
     return EXIT.ok;
@@ -54,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) {
-      io.stderr.write(`profilesmith ${command.name}: ${error.message}\n`);
+      io.stderr.write(`profilesmith ${entry.name}: ${error.message}\n`);
       return EXIT.usage;
     }
     throw error;

@@ -4,7 +4,6 @@
  * command prints.
  */
 import type { TraceEvents } from "../events/types.js";
-import type { DecodedKind } from "../parse/index.js";
 import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
 import { EMPTY_POLICY, mergeAllPolicies, policyArches } from "../policy/merge.js";
 import type { Policy } from "../policy/model.js";
@@ -14,18 +13,15 @@ import { buildSeccompProfile, type BuildOptions } from "./build.js";
 import { emitDocker, parseJson, readDocker, type DockerReadOptions } from "./docker.js";
 import { emitOci, readOci } from "./oci.js";
 import { canonicalProfile, EPERM, errnoVerdict, withNativeArches, type SeccompProfile } from "./profile.js";
-import { loadRuntimeBaseline, runtimeBaselinePath, runtimePolicy, type RuntimeName } from "./runtime.js";
+import type { RuntimeName, SeccompFormat } from "./choices.js";
+import { loadRuntimeBaseline, runtimeBaselinePath, runtimePolicy } from "./runtime.js";
 import { hostArch, type ReadProfile } from "./scmp.js";
 import { emitSpo, readSpo } from "./spo.js";
 import { retargetPolicy } from "./translate.js";
 
-export const SECCOMP_FORMATS = ["docker", "oci", "spo"] as const;
-export type SeccompFormat = (typeof SECCOMP_FORMATS)[number];
+export { SECCOMP_DECODED_KINDS, SECCOMP_FORMATS, type SeccompFormat } from "./choices.js";
 
 export type { TraceEvents };
-
-/** The decoded arguments the profile reads (argument rules); a reader need decode no others. */
-export const SECCOMP_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set(["socket", "clone", "unshare", "personality"]);
 
 export interface GenerateSeccompOptions extends Omit<BuildOptions, "arches" | "runtimeFiles"> {
   /** Parsed traces; their calls merge. */

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors.js";
+import type { RuntimeName } from "./choices.js";
 import type { Policy } from "../policy/model.js";
 import { isSyscall } from "../syscalls/index.js";
 import { ARCH_INFO, type Arch } from "../syscalls/arch.js";
@@ -16,8 +17,7 @@ import { parseJson } from "./docker.js";
 import { parseWith } from "./scmp.js";
 import { retargetPolicy, type Retargeted } from "./translate.js";
 
-export const RUNTIMES = ["runc", "runc-nnp", "crun", "crun-nnp"] as const;
-export type RuntimeName = (typeof RUNTIMES)[number];
+export { RUNTIMES, type RuntimeName } from "./choices.js";
 
 export const RuntimeBaselineSchema = z.looseObject({
   runtime: z.string(),

@@ -1,8 +1,8 @@
 import { APPARMOR_DECODED_KINDS, generateAppArmor } from "../../apparmor/index.js";
 import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
-import { loadAllowlist } from "../../policy/index.js";
 import { symlinksBesideTraces } from "../../record/symlinks.js";
+import { loadAllowlists } from "../allowlists.js";
 import { parseCommandLine, rootDirectory } from "../args.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
@@ -60,7 +60,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const root = rootDirectory(values.root, io.cwd);
-  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file, io.cwd)));
+  const allowlists = await loadAllowlists(values.allow ?? [], io.cwd);
   const reading = readTraces(positionals, {
     strict: values.strict ?? false,
     stdin: io.stdin,
@@ -83,9 +83,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-export const apparmorCommand: Command = {
-  name: "apparmor",
-  summary: "generate a least-privilege AppArmor profile for a container",
-  help: HELP,
-  run,
-};
+export const apparmorCommand: Command = { help: HELP, run };

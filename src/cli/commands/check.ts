@@ -84,9 +84,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return EXIT.findings;
 }
 
-export const checkCommand: Command = {
-  name: "check",
-  summary: "fail when a committed profile no longer matches its traces and allowlists (for CI)",
-  help: HELP,
-  run,
-};
+export const checkCommand: Command = { help: HELP, run };

@@ -53,9 +53,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return diff.same ? EXIT.ok : EXIT.findings;
 }
 
-export const diffCommand: Command = {
-  name: "diff",
-  summary: "show what one profile allows that another does not, per ABI or per AppArmor rule",
-  help: HELP,
-  run,
-};
+export const diffCommand: Command = { help: HELP, run };

@@ -58,9 +58,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return lint.findings.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-export const lintCommand: Command = {
-  name: "lint",
-  summary: "flag risky allowances, no-op rules and unknown or too-new names in a seccomp or AppArmor profile",
-  help: HELP,
-  run,
-};
+export const lintCommand: Command = { help: HELP, run };

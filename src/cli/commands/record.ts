@@ -95,9 +95,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return recorded.status;
 }
 
-export const recordCommand: Command = {
-  name: "record",
-  summary: "run a command under strace and write its trace, profiles and manifest",
-  help: HELP,
-  run,
-};
+export const recordCommand: Command = { help: HELP, run };

@@ -164,9 +164,4 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   return refined.unchanged.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-export const refineCommand: Command = {
-  name: "refine",
-  summary: "add to a seccomp or AppArmor profile what a kernel audit log shows it lacked (complain mode)",
-  help: HELP,
-  run,
-};
+export const refineCommand: Command = { help: HELP, run };

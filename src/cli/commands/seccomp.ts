@@ -1,21 +1,14 @@
 import { UsageError } from "../../errors.js";
-import { loadAllowlist, policyOfTraces } from "../../policy/index.js";
-import {
-  DEFAULT_ACTIONS,
-  generateSeccomp,
-  RUNTIMES,
-  SECCOMP_FORMATS,
-  type DefaultAction,
-  type RuntimeName,
-  type SeccompFormat,
-} from "../../seccomp/index.js";
+import { policyOfTraces } from "../../policy/trace-census.js";
+import { RUNTIMES, SECCOMP_DECODED_KINDS, SECCOMP_FORMATS, type RuntimeName, type SeccompFormat } from "../../seccomp/choices.js";
+import { DEFAULT_ACTIONS, type DefaultAction } from "../../seccomp/profile.js";
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
+import { loadAllowlists } from "../allowlists.js";
 import { parseCommandLine } from "../args.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
 import { terminalProgress } from "../progress.js";
-import { SECCOMP_DECODED_KINDS } from "../../seccomp/generate.js";
 
 const HELP = `Usage: profilesmith seccomp [TRACE...] [OPTIONS]
 
@@ -121,24 +114,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (positionals.length === 0 && (values.allow ?? []).length === 0) {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
-  const allowlists = await Promise.all((values.allow ?? []).map((file) => loadAllowlist(file, io.cwd)));
-  const traces = await policyOfTraces(positionals, {
-    strict: values.strict ?? false,
-    stdin: io.stdin,
-    cwd: io.cwd,
-    decode: SECCOMP_DECODED_KINDS,
-    progress: terminalProgress(io.stderr),
-    jobs: parseJobs(values.jobs),
-  });
+  const allowlists = await loadAllowlists(values.allow ?? [], io.cwd);
+  // The generator (its schemas take a tenth of a second to load) loads while the traces are read.
+  const [traces, { generateSeccomp }] = await Promise.all([
+    policyOfTraces(positionals, {
+      strict: values.strict ?? false,
+      stdin: io.stdin,
+      cwd: io.cwd,
+      decode: SECCOMP_DECODED_KINDS,
+      progress: terminalProgress(io.stderr),
+      jobs: parseJobs(values.jobs),
+    }),
+    import("../../seccomp/generate.js"),
+  ]);
   const generated = await generateSeccomp({ ...options, tracePolicies: [traces.policy], allowlists });
   writeDiagnostics(io, "seccomp", traces.report, generated);
   await writeOutput(generated.text, values.output, io);
   return EXIT.ok;
 }
 
-export const seccompCommand: Command = {
-  name: "seccomp",
-  summary: "generate a minimal default-deny seccomp profile (Docker, OCI or SPO format)",
-  help: HELP,
-  run,
-};
+export const seccompCommand: Command = { help: HELP, run };

@@ -121,9 +121,4 @@ async function runAppArmor(file: string, filesystem: FilesystemOptions, reading:
   return result.denied.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-export const verifyCommand: Command = {
-  name: "verify",
-  summary: "replay traces against a profile and list every call it would refuse",
-  help: HELP,
-  run,
-};
+export const verifyCommand: Command = { help: HELP, run };
