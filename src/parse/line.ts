@@ -5,6 +5,7 @@
  */
 import type { CallOutcome } from "../events/types.js";
 import { unescapeC } from "./cstring.js";
+import { CommonLineScanner, commonLineShape } from "./common-lines.js";
 import { findCloseParen, skipDecoration } from "./scan.js";
 
 /** How a complete call ended, as the text after `) = ` says. */
@@ -315,7 +316,6 @@ function parseOther(text: string, body: string): StraceLine | undefined {
 }
 
 const UNKNOWN_RESULT: CallResult = { outcome: { kind: "unknown" }, injected: false, delayed: false };
-const UNFINISHED_MARK = "<unfinished ...>";
 
 /** The end of the line at `i`: the index of its LF, or the text's end. */
 export function lineEnd(text: string, i: number): number {
@@ -323,162 +323,24 @@ export function lineEnd(text: string, i: number): number {
   return lf < 0 ? text.length : lf;
 }
 
-/**
- * Whether the result text from `i` to `bodyEnd` (the line's end before any
- * duration) is empty or a `(…)` comment (` = 0 (Timeout)`), not a flag.
- */
-function endsOrComment(text: string, i: number, bodyEnd: number): boolean {
-  if (i === bodyEnd) return true;
-  return (
-    text.charCodeAt(i) === 0x20 &&
-    text.charCodeAt(i + 1) === 0x28 &&
-    text.charCodeAt(bodyEnd - 1) === 0x29 &&
-    !endsWithAt(text, bodyEnd, " (INJECTED)") &&
-    !endsWithAt(text, bodyEnd, " (DELAYED)")
-  );
-}
-
-/** The index after the digits (or `0x` and hex digits) of a return value at `i`, or `i`. */
-function skipNumber(text: string, i: number): number {
-  if (text.charCodeAt(i + 1) !== 0x78 || text.charCodeAt(i) !== 0x30) return skipDigits(text, i);
-  let end = i + 2;
-  for (let c = text.charCodeAt(end) | 0x20; isDigit(c) || (c >= 0x61 && c <= 0x66); c = text.charCodeAt(++end) | 0x20);
-  return end === i + 2 ? i : end;
-}
-
-/**
- * The end of a common result (`?` alone, or `N`, `0xN`, `-1 ERRNO` maybe with a
- * comment, see endOrComment) starting at `i`: after its value or errno, or -1.
- */
-function commonResultEnd(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === 0x3f) return i + 1 === text.length || text.charCodeAt(i + 1) === 0x0a ? i + 1 : -1;
-  if (c === 0x2d && text.startsWith("-1 ", i)) {
-    // `-1 (errno 512)` is left to the general path.
-    const end = skipErrno(text, i + 3);
-    return end > i + 3 ? end : -1;
-  }
-  const digits = c === 0x2d ? i + 1 : i;
-  const end = skipNumber(text, digits);
-  return end > digits ? end : -1;
-}
-
-/** The common result from `i` to `end` (see commonResultEnd). */
+/** A common result (`?`, `N`, `0xN` or `-1 ERRNO`, see common-lines.c) from `i` to `end`. */
 function commonResult(text: string, i: number, end: number): CallResult {
   if (text.charCodeAt(i) === 0x3f) return UNKNOWN_RESULT;
   if (text.startsWith("-1 ", i)) return { outcome: { kind: "failed", errno: text.slice(i + 3, end) }, injected: false, delayed: false };
   return { outcome: { kind: "returned", value: text.slice(i, end) }, injected: false, delayed: false };
 }
 
-/** Where the parts of a line of a common shape are: indexes into the text it was scanned in (see scanCommonLine). */
-export interface CommonLineShape {
-  kind: "call" | "unfinished" | "resumed";
-  /** The pid prefix, when the line has one. */
-  pid: number | undefined;
-  /** The `-n` number, when printed. */
-  nr: number | undefined;
-  nameStart: number;
-  nameEnd: number;
-  argsStart: number;
-  argsEnd: number;
-  /** The result's value or errno (calls and resumed calls; -1 for an unfinished call). */
-  resultStart: number;
-  resultEnd: number;
-}
-
-/** A shape to scan lines into. */
-export function commonLineShape(): CommonLineShape {
-  return { kind: "call", pid: undefined, nr: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1 };
-}
-
-/** With `end` the end of an unfinished call's line, the end of its args, or -1 when it is not one. */
-function unfinishedArgsEnd(text: string, end: number): number {
-  const mark = end - UNFINISHED_MARK.length;
-  if (!text.startsWith(UNFINISHED_MARK, mark)) return -1;
-  return text.charCodeAt(mark - 1) === 0x20 ? mark - 1 : mark;
-}
-
-/** Whether the line ending at `end` ends as the general path's unfinishedTail looks for (`...>`). */
-function endsLikeUnfinished(text: string, end: number): boolean {
-  return text.charCodeAt(end - 1) === 0x3e && text.charCodeAt(end - 2) === 0x2e && endsWithAt(text, end, "...>");
-}
-
-/**
- * Whether the line at `start` (up to a LF or the text's end) has one of the
- * shapes nearly every line of an `strace -f` trace has: `PID name(args) = N`,
- * `PID name(args <unfinished ...>` and `PID <... name resumed>args) = N`, maybe
- * with `-t`/`-tt`/`-ttt` times, `-n` and `-i` brackets after the pid, a `-y`
- * decoration after the result's value, a `(…)` comment, a `-T` duration; but
- * no other prefix, flag, `<detached ...>` or CR. If so, where its parts are,
- * in `shape`, and the line's end is returned, else -1. The text must hold no
- * `--color` escape (the general path removes them). Allocates nothing for a
- * line without `-n` and `-i`: a reader that needs only some parts slices only those.
- */
-export function scanCommonLine(text: string, start: number, shape: CommonLineShape): number {
-  let i = skipDigits(text, start);
-  let pid: number | undefined;
-  if (i > start) {
-    if (i > start + 7 || text.charCodeAt(i) !== 0x20) return -1;
-    pid = digitsValue(text, start, i);
-    if (pid > PID_MAX_LIMIT) return -1;
-    i = skipSpaces(text, i);
-  }
-  shape.nr = undefined;
-  const c = text.charCodeAt(i);
-  if (isDigit(c) || c === 0x28 || c === 0x5b) i = skipStamps(text, i, shape);
-  // Builtins such as startsWith cost more than a few charCodeAt on this hot path.
-  const resumed = text.charCodeAt(i) === 0x3c && text.startsWith("<... ", i);
-  const nameStart = resumed ? i + 5 : i;
-  let nameEnd = nameStart;
-  while (isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
-  if (nameEnd === nameStart || isDigit(text.charCodeAt(nameStart))) return -1;
-  if (resumed ? !text.startsWith(" resumed>", nameEnd) : text.charCodeAt(nameEnd) !== 0x28) return -1;
-  const from = resumed ? nameEnd + 9 : nameEnd + 1;
-  shape.pid = pid;
-  shape.nameStart = nameStart;
-  shape.nameEnd = nameEnd;
-  shape.argsStart = from;
-  const end = lineEnd(text, from);
-  const argsEnd = !resumed && text.charCodeAt(end - 1) === 0x3e ? unfinishedArgsEnd(text, end) : -1;
-  if (argsEnd >= 0) {
-    shape.kind = "unfinished";
-    shape.argsEnd = argsEnd;
-    shape.resultStart = -1;
-    shape.resultEnd = -1;
-    return end;
-  }
-  if (endsLikeUnfinished(text, end)) return -1;
-  const close = findCloseParen(text, from, end);
-  if (close < 0) return -1;
-  const equals = skipSpaces(text, close + 1);
-  if (text.charCodeAt(equals) !== 0x3d || text.charCodeAt(equals + 1) !== 0x20) return -1;
-  const resultEnd = commonResultEnd(text, equals + 2);
-  if (resultEnd < 0) return -1;
-  const bodyEnd = withoutDuration(text, end);
-  // A `?` ends its line (commonResultEnd): only a value or an errno can be followed by `<`.
-  const valueEnd = text.charCodeAt(resultEnd) === 0x3c && !text.startsWith("-1 ", equals + 2) ? skipDecoration(text, resultEnd, bodyEnd) : resultEnd;
-  if (!endsOrComment(text, valueEnd, bodyEnd)) return -1;
-  shape.kind = resumed ? "resumed" : "call";
-  shape.argsEnd = close;
-  shape.resultStart = equals + 2;
-  shape.resultEnd = resultEnd;
-  return end;
-}
-
 const SHAPE = commonLineShape();
-
-/** Whether scanCommonLine may read `text` as one whole line: no LF in it, and no `--color` escape. */
-export function scansAlone(text: string): boolean {
-  return !text.includes("\n") && !text.includes("\x1b");
-}
+/** The scanner of lines parsed one by one (a reader going through a text's records has its own). */
+const SCANNER = new CommonLineScanner();
 
 /**
- * A line of a common shape (scanCommonLine), read without the general path's
- * prefix regexes and result parsing; undefined for any other line. A line it
- * reads, the general path reads the same.
+ * A line of a common shape (see common-lines.ts), read without the general
+ * path's prefix regexes and result parsing; undefined for any other line. A
+ * line it reads, the general path reads the same.
  */
 export function parseCommonLine(text: string): StraceLine | undefined {
-  if (!scansAlone(text) || scanCommonLine(text, 0, SHAPE) < 0) return undefined;
+  if (!SCANNER.scanOne(text, SHAPE)) return undefined;
   const { kind, pid, nr, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
   const name = text.slice(nameStart, nameEnd);
   const args = text.slice(argsStart, argsEnd);

@@ -7,16 +7,8 @@ import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
-import {
-  commonLineShape,
-  lineEnd,
-  parseLine,
-  scanCommonLine,
-  scansAlone,
-  type CallResult,
-  type PersonalityMode,
-  type StraceLine,
-} from "./line.js";
+import { CommonLineScanner, commonLineShape } from "./common-lines.js";
+import { lineEnd, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 
 export interface StraceParseOptions {
   /** The input's name as the user gave it: every event's `pos.file`. */
@@ -55,6 +47,11 @@ export interface PendingCall {
   readonly arch: Arch;
   readonly args: string;
   readonly pos: SourcePos;
+  /**
+   * The line's text, quoted by an unparsed event should the call name nothing;
+   * empty for a call counted in place (`counted`), which resolved already. (A
+   * slice of the chunk would keep the whole chunk alive while the call waits.)
+   */
   readonly text: string;
   /** The thread whose `<pid changed to …>` moved this call here, when one did. */
   readonly movedFrom: number | undefined;
@@ -183,6 +180,8 @@ export class StraceParser {
   /** The calls given to `options.tally` so far. */
   tallied = 0;
   private readonly shape = commonLineShape();
+  /** Scans the common lines of the texts it reads, with a tally (see `counted`). */
+  private readonly scanner: CommonLineScanner | undefined;
 
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
@@ -190,6 +189,7 @@ export class StraceParser {
     this.kinds = options.decode ?? ALL_DECODED_KINDS;
     this.lastArch = this.native;
     this.held = options.pid === undefined && options.midTrace !== true ? [] : undefined;
+    this.scanner = options.tally === undefined ? undefined : new CommonLineScanner();
   }
 
   /**
@@ -254,26 +254,33 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
-    if (!(this.counts() && scansAlone(text) && this.counted(text, 0, lineNo, out) >= 0)) {
-      this.uncounted(text, lineNo, out);
-    }
+    const scanned = this.counts() && (this.scanner as CommonLineScanner).scanOne(text, this.shape);
+    if (!(scanned && this.counted(text, lineNo, out))) this.uncounted(text, lineNo, out);
   }
 
   /**
    * Parses the lines of `text`, each ended by a LF but maybe the last, the
    * first numbered `firstLine`, appending their events to `out`; returns how
-   * many there were. Lines of the common shapes are read in place.
+   * many there were. With a tally, lines of the common shapes are scanned all
+   * at once and counted in place.
    */
   lines(text: string, firstLine: number, out: TraceEvent[]): number {
-    const plain = !text.includes("\x1b");
+    const scanner = this.scanner?.load(text) === true ? this.scanner : undefined;
     let lineNo = firstLine;
-    for (let start = 0; start < text.length; lineNo++) {
-      let end = plain && this.counts() ? this.counted(text, start, lineNo, out) : -1;
-      if (end < 0) {
-        end = lineEnd(text, start);
-        this.uncounted(text.slice(start, end), lineNo, out);
+    for (let start = 0; start < text.length; ) {
+      if (scanner === undefined) {
+        const end = lineEnd(text, start);
+        this.uncounted(text.slice(start, end), lineNo++, out);
+        start = end + 1;
+        continue;
       }
-      start = end + 1;
+      const scanned = scanner.scan(start);
+      for (let record = 0; record < scanned; record++, lineNo++) {
+        const end = scanner.end(record);
+        const common = this.counts() && scanner.shapeOf(record, this.shape);
+        if (!(common && this.counted(text, lineNo, out))) this.uncounted(text.slice(start, end), lineNo, out);
+        start = end + 1;
+      }
     }
     return lineNo - firstLine;
   }
@@ -570,45 +577,42 @@ export class StraceParser {
   }
 
   /**
-   * With a tally: reads the line at `start` of `text` (up to a LF or the
-   * text's end) if of a common shape (scanCommonLine) as `parsed` would,
-   * counting its call without making a line, an event or a string beyond its
-   * name, and returns the line's end; -1 for any line it leaves to `parsed`
-   * (another shape, a call whose arguments or result matter, one that switches
-   * ABI or starts a part's process, a resumed call of another name).
+   * With a tally: counts the call of a line of `text` of a common shape, whose
+   * parts `this.shape` holds, as `parsed` would, without making a line, an
+   * event or a string beyond its name; false for any line it leaves to
+   * `parsed` (a call whose arguments or result matter, one that switches ABI
+   * or starts a part's process, a resumed call of another name).
    */
-  private counted(text: string, start: number, lineNo: number, out: TraceEvent[]): number {
+  private counted(text: string, lineNo: number, out: TraceEvent[]): boolean {
     const shape = this.shape;
-    const end = scanCommonLine(text, start, shape);
-    if (end < 0 || shape.pid === undefined) return -1;
+    if (shape.pid === undefined) return false;
     const { pid, nr } = shape;
     const midTrace = this.options.midTrace === true;
     const name = text.slice(shape.nameStart, shape.nameEnd);
     if (shape.kind === "resumed") {
       const started = this.pending.get(pid);
-      if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return -1;
+      if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
       // Named, a resumed call is what its start's name resolves to (resolveCall), whatever its `-n` number.
       const entry = this.entry(started.arch, started.name);
-      if (!entry.countable) return -1;
+      if (!entry.countable) return false;
       this.pending.delete(pid);
       this.countBy(entry, started.arch, pid);
-      return end;
+      return true;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
     const entry = this.entry(arch, name);
-    if (!entry.countable || !fitsCall(arch, entry.resolved, nr)) return -1;
+    if (!entry.countable || !fitsCall(arch, entry.resolved, nr)) return false;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
     if (shape.kind === "call") {
       this.countBy(entry, arch, pid);
-      return end;
+      return true;
     }
     const pos = { file: this.options.file, line: lineNo };
-    const line = text.slice(start, end);
     const resolvedName = (entry.resolved as ResolvedName).name;
-    this.pending.set(pid, { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: line, movedFrom: undefined });
-    return end;
+    this.pending.set(pid, { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: "", movedFrom: undefined });
+    return true;
   }
 
   /** A countable call (see NameEntry) into the tally. */

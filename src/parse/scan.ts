@@ -121,9 +121,9 @@ const PLAIN_UNITS_MAX_CHARS = 64 * 1024;
 /**
  * The index of the `)` that closes an argument list, scanning from `start` to
  * `end` with one bracket open (just after `name(` or `<... resumed>`), or -1
- * when the line ends first. The hot path of the parser: PLAIN_UNITS skips what
- * it can, then the loop goes on where it stopped, an ordinary character
- * costing one table lookup.
+ * when the line ends first: the general parser's (common-lines.c scans the
+ * common lines alike). PLAIN_UNITS skips what it can, then the loop goes on
+ * where it stopped, an ordinary character costing one table lookup.
  */
 export function findCloseParen(text: string, start: number, end: number): number {
   let from = start;

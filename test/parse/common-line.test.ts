@@ -1,11 +1,13 @@
 /**
- * The fast path for the common line shapes is only a shortcut: every line it
- * reads, the general path reads the same way.
+ * The fast path for the common line shapes (the WebAssembly scanner) is only
+ * a shortcut: every line it reads, the general path reads the same way, and
+ * it reads a line the same in a text of many as alone.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { CommonLineScanner, commonLineShape, type CommonLineShape } from "../../src/parse/common-lines.js";
 import { parseAnyLine, parseCommonLine } from "../../src/parse/line.js";
 
 const FIXTURES = "test/fixtures/strace";
@@ -32,32 +34,68 @@ describe("parseCommonLine", () => {
     expect(read).toBeGreaterThan(LINES.length / 4);
   });
 
+  const token = fc.constantFrom(
+    "(", ")", "[", "]", "{", "}", "<", ">", '"', "\\", " = ", "  = ", "= ?", "?", ", ", "/*", "*/", " <unfinished ...>",
+    "<unfinished ...>", "<... read resumed>", "<... ", " resumed>", "12 ", "12  ", "read", "_llseek", "0read", "-1 ",
+    "-1 ENOENT", " (No such file)", " (INJECTED)", " (DELAYED)", "(errno 512)", "0x", "0x1f", "7", "-", " <0.000012>",
+    "3</a>", "\r", "\x1b[1m", " ", "<detached ...>", " <pid changed to 5 ...>", "<TCP:[1->2]>", "[  59] ",
+    "12:00:00.1 ", "1700000000 ", "(+ 0.000012) ", "[12345678] ", "[1234567812345678] ", "[?] ", "\u00e9", "\x00",
+    '\\\\"', '"\\\\"', '"a\\"b"',
+  );
+  const soup = fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(""));
+  const callShaped = fc
+    .tuple(
+      fc.constantFrom("", "12 ", "12  ", "[pid 12] ", "1<x> ", "12 12:00:00.000001 ", "12 1.5 [  59] ", "12 [00007fab12345678] ", "12 [ 1] [????????] "),
+      fc.constantFrom("read(", "<... read resumed>", "_llseek(", "x("),
+      soup,
+      fc.constantFrom(")", ") ", ")   ", ""),
+      fc.constantFrom(" = ", "= ", " ="),
+      fc.constantFrom("0", "-1", "0x1f", "0X1F", "-0x2", "?", "-1 EAGAIN", "-1 E", "12a", "", " 3"),
+      fc.constantFrom("", "</a>", "<TCP:[1->2]>", "</a", " (Timeout)", " (x) (INJECTED)", " (DELAYED)", " <0.1>", "</a> <0.1>", " (x) <0.1>", "<detached ...>", "\r", " (", "x"),
+    )
+    .map((parts) => parts.join(""));
+  const line = fc.oneof(soup, callShaped);
+
   test("on strace-like token soup", () => {
-    const token = fc.constantFrom(
-      "(", ")", "[", "]", "{", "}", "<", ">", '"', "\\", " = ", "  = ", "= ?", "?", ", ", "/*", "*/", " <unfinished ...>",
-      "<unfinished ...>", "<... read resumed>", "<... ", " resumed>", "12 ", "12  ", "read", "_llseek", "0read", "-1 ",
-      "-1 ENOENT", " (No such file)", " (INJECTED)", " (DELAYED)", "(errno 512)", "0x", "0x1f", "7", "-", " <0.000012>",
-      "3</a>", "\r", "\x1b[1m", " ", "<detached ...>", " <pid changed to 5 ...>", "<TCP:[1->2]>", "[  59] ",
-      "12:00:00.1 ",
-    );
-    const soup = fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(""));
-    const callShaped = fc
-      .tuple(
-        fc.constantFrom("", "12 ", "12  ", "[pid 12] ", "1<x> ", "12 12:00:00.000001 ", "12 1.5 [  59] ", "12 [00007fab12345678] ", "12 [ 1] [????????] "),
-        fc.constantFrom("read(", "<... read resumed>", "_llseek(", "x("),
-        soup,
-        fc.constantFrom(")", ") ", ")   ", ""),
-        fc.constantFrom(" = ", "= ", " ="),
-        fc.constantFrom("0", "-1", "0x1f", "0X1F", "-0x2", "?", "-1 EAGAIN", "-1 E", "12a", "", " 3"),
-        fc.constantFrom("", "</a>", "<TCP:[1->2]>", "</a", " (Timeout)", " (x) (INJECTED)", " (DELAYED)", " <0.1>", "</a> <0.1>", " (x) <0.1>", "<detached ...>", "\r", " (", "x"),
-      )
-      .map((parts) => parts.join(""));
     fc.assert(
-      fc.property(fc.oneof(soup, callShaped), (line) => {
+      fc.property(line, (line) => {
         const common = parseCommonLine(line);
         if (common !== undefined) expect(common).toEqual(parseAnyLine(line));
       }),
       { numRuns: 20000 },
+    );
+  });
+
+  /** A shape's indexes from `offset` on, so a line scanned at `offset` of a text compares with one scanned alone. */
+  function shifted(shape: CommonLineShape, offset: number): CommonLineShape {
+    const at = (i: number) => (i < 0 ? i : i - offset);
+    const { nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = shape;
+    return { ...shape, nameStart: at(nameStart), nameEnd: at(nameEnd), argsStart: at(argsStart), argsEnd: at(argsEnd), resultStart: at(resultStart), resultEnd: at(resultEnd) };
+  }
+
+  test("scans a text of many lines as it scans each alone", () => {
+    const inText = new CommonLineScanner();
+    const alone = new CommonLineScanner();
+    fc.assert(
+      fc.property(fc.array(line.filter((l) => !l.includes("\n")), { minLength: 1, maxLength: 12 }), fc.boolean(), (lines, lastLf) => {
+        const text = lines.join("\n") + (lastLf ? "\n" : "");
+        if (!inText.load(text)) return;
+        const shape = commonLineShape();
+        const single = commonLineShape();
+        let start = 0;
+        let index = 0;
+        for (const scanned = inText.scan(0); index < scanned; index++) {
+          const line = lines[index] as string;
+          expect(inText.end(index), line).toBe(start + line.length);
+          const common = inText.shapeOf(index, shape);
+          expect(common, line).toBe(alone.scanOne(line, single));
+          if (common) expect(shifted(shape, start), line).toEqual(single);
+          start += line.length + 1;
+        }
+        // An empty last line without its LF is no line.
+        expect(index).toBe(!lastLf && lines.at(-1) === "" ? lines.length - 1 : lines.length);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
