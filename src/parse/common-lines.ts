@@ -20,11 +20,13 @@ export interface CommonLineShape {
   /** The result's value or errno (calls and resumed calls; -1 for an unfinished call). */
   resultStart: number;
   resultEnd: number;
+  /** The scanner's number for the name, the same for every line of its name (-1 past the names it numbers). */
+  nameId: number;
 }
 
 /** A shape to scan lines into. */
 export function commonLineShape(): CommonLineShape {
-  return { kind: "call", pid: undefined, nr: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1 };
+  return { kind: "call", pid: undefined, nr: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1, nameId: -1 };
 }
 
 /** A record's ints, as common-lines.c writes them. */
@@ -39,8 +41,9 @@ const enum Field {
   ArgsEnd,
   ResultStart,
   ResultEnd,
+  NameId,
 }
-const RECORD_INTS = 10;
+const RECORD_INTS = 11;
 const KINDS = [undefined, "call", "unfinished", "resumed"] as const;
 /** Records per scan. */
 const CAPACITY = 4096;
@@ -110,15 +113,29 @@ export class CommonLineScanner {
    */
   load(text: string): boolean {
     if (text.includes("\x1b")) return false;
-    this.reserve(text.length);
-    const bytes = new Uint8Array(this.exports.memory.buffer, this.textAt, text.length + this.padding);
-    const { read, written } = encoder.encodeInto(text, bytes);
-    bytes.fill(0, text.length);
-    this.length = text.length;
+    const { read, written } = encoder.encodeInto(text, this.place(text.length));
     return read === text.length && written === text.length;
   }
 
-  /** Scans the loaded text's lines from `from` (a line start); returns how many it scanned (at most CAPACITY, 0 at the end). */
+  /**
+   * Takes `bytes` to scan, lines of UTF-8 (or any ASCII-compatible bytes):
+   * the records' indexes are then byte offsets. A line holding a `--color`
+   * escape must be left to the general parser, which removes them.
+   */
+  loadBytes(bytes: Uint8Array): void {
+    this.place(bytes.length).set(bytes);
+  }
+
+  /** The memory for a text of `length` bytes, its padding zeroed. */
+  private place(length: number): Uint8Array {
+    this.reserve(length);
+    this.length = length;
+    const bytes = new Uint8Array(this.exports.memory.buffer, this.textAt, length + this.padding);
+    bytes.fill(0, length);
+    return bytes;
+  }
+
+  /** Scans the loaded lines from `from` (a line start); returns how many it scanned (at most CAPACITY, 0 at the end). */
   scan(from: number): number {
     return this.exports.scan_lines(this.textAt, this.length, from, this.recordsAt, CAPACITY);
   }
@@ -150,6 +167,7 @@ export class CommonLineScanner {
     shape.argsEnd = records[at + Field.ArgsEnd] as number;
     shape.resultStart = records[at + Field.ResultStart] as number;
     shape.resultEnd = records[at + Field.ResultEnd] as number;
+    shape.nameId = records[at + Field.NameId] as number;
     return true;
   }
 }

@@ -7,8 +7,9 @@ import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
-import { CommonLineScanner, commonLineShape } from "./common-lines.js";
+import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
 import { lineEnd, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
+import { decodeBytes } from "./bytes.js";
 
 export interface StraceParseOptions {
   /** The input's name as the user gave it: every event's `pos.file`. */
@@ -138,6 +139,13 @@ const FORKS: ReadonlySet<string> = new Set(["clone", "clone3", "fork", "vfork"])
 /** At most this many events wait for the root's pid; then they go out under the default pid. */
 const HOLD_LIMIT = 10_000;
 
+/**
+ * The scanner of the parsers with a tally, one per thread: a parser scans a
+ * run of lines within one call, so they take turns, and the scanner's memory
+ * and numbered names outlive each parser (a large trace is read by a parser per part).
+ */
+let tallyScanner: CommonLineScanner | undefined;
+
 export class StraceParser {
   private readonly native: NativeArch;
   private readonly defaultPid: number;
@@ -180,8 +188,15 @@ export class StraceParser {
   /** The calls given to `options.tally` so far. */
   tallied = 0;
   private readonly shape = commonLineShape();
-  /** Scans the common lines of the texts it reads, with a tally (see `counted`). */
+  /** Scans the common lines it reads, with a tally (see `counted`). */
   private readonly scanner: CommonLineScanner | undefined;
+  /** The names of calls by the scanner's numbers for them. */
+  private readonly names: string[] = [];
+  /** The entries (see `entry`) of the names the scanner numbers, by ABI, then by number. */
+  private readonly numberedEntries = new Map<Arch, NameEntry[]>();
+  /** The ABI of the last numbered entry looked up, and those entries of it. */
+  private numberedArch: Arch | undefined;
+  private numbered: NameEntry[] = [];
 
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
@@ -189,7 +204,7 @@ export class StraceParser {
     this.kinds = options.decode ?? ALL_DECODED_KINDS;
     this.lastArch = this.native;
     this.held = options.pid === undefined && options.midTrace !== true ? [] : undefined;
-    this.scanner = options.tally === undefined ? undefined : new CommonLineScanner();
+    this.scanner = options.tally === undefined ? undefined : (tallyScanner ??= new CommonLineScanner());
   }
 
   /**
@@ -254,35 +269,57 @@ export class StraceParser {
 
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
-    const scanned = this.counts() && (this.scanner as CommonLineScanner).scanOne(text, this.shape);
-    if (!(scanned && this.counted(text, lineNo, out))) this.uncounted(text, lineNo, out);
+    const shape = this.shape;
+    const common = this.counts() && (this.scanner as CommonLineScanner).scanOne(text, shape);
+    if (!(common && this.counted(text.slice(shape.nameStart, shape.nameEnd), lineNo, out))) this.uncounted(text, lineNo, out);
   }
 
   /**
    * Parses the lines of `text`, each ended by a LF but maybe the last, the
    * first numbered `firstLine`, appending their events to `out`; returns how
-   * many there were. With a tally, lines of the common shapes are scanned all
-   * at once and counted in place.
+   * many there were.
    */
   lines(text: string, firstLine: number, out: TraceEvent[]): number {
-    const scanner = this.scanner?.load(text) === true ? this.scanner : undefined;
     let lineNo = firstLine;
-    for (let start = 0; start < text.length; ) {
-      if (scanner === undefined) {
-        const end = lineEnd(text, start);
-        this.uncounted(text.slice(start, end), lineNo++, out);
-        start = end + 1;
-        continue;
-      }
+    for (let start = 0; start < text.length; lineNo++) {
+      const end = lineEnd(text, start);
+      this.line(text.slice(start, end), lineNo, out);
+      start = end + 1;
+    }
+    return lineNo - firstLine;
+  }
+
+  /**
+   * With a tally: parses the lines of `bytes` (UTF-8, each ended by a LF but
+   * maybe the last) as `lines` parses their text. The common lines are
+   * scanned all at once and counted from their records, without a string but
+   * their names'; only the others are decoded.
+   */
+  countLines(bytes: Buffer, firstLine: number, out: TraceEvent[]): number {
+    const scanner = this.scanner;
+    if (scanner === undefined) throw new Error("countLines reads with a tally (StraceParseOptions.tally)");
+    const shape = this.shape;
+    // `--color` escapes are the general path's to remove.
+    const plain = !bytes.includes(0x1b);
+    scanner.loadBytes(bytes);
+    let lineNo = firstLine;
+    for (let start = 0; start < bytes.length; ) {
       const scanned = scanner.scan(start);
       for (let record = 0; record < scanned; record++, lineNo++) {
         const end = scanner.end(record);
-        const common = this.counts() && scanner.shapeOf(record, this.shape);
-        if (!(common && this.counted(text, lineNo, out))) this.uncounted(text.slice(start, end), lineNo, out);
+        const common = plain && this.counts() && scanner.shapeOf(record, shape);
+        if (!(common && this.counted(this.nameIn(bytes, shape), lineNo, out))) this.uncounted(decodeBytes(bytes, start, end), lineNo, out);
         start = end + 1;
       }
     }
     return lineNo - firstLine;
+  }
+
+  /** The name of the line `shape` describes in `bytes`: one string per name the scanner numbers. */
+  private nameIn(bytes: Buffer, shape: CommonLineShape): string {
+    const { nameId, nameStart, nameEnd } = shape;
+    if (nameId < 0) return bytes.toString("latin1", nameStart, nameEnd);
+    return (this.names[nameId] ??= bytes.toString("latin1", nameStart, nameEnd));
   }
 
   /** Whether the next line may be counted into the tally (see `counted`). */
@@ -577,23 +614,22 @@ export class StraceParser {
   }
 
   /**
-   * With a tally: counts the call of a line of `text` of a common shape, whose
-   * parts `this.shape` holds, as `parsed` would, without making a line, an
-   * event or a string beyond its name; false for any line it leaves to
+   * With a tally: counts the call of a line of a common shape, whose parts
+   * `this.shape` holds and whose name is `name`, as `parsed` would, without
+   * making a line or an event; false for any line it leaves to
    * `parsed` (a call whose arguments or result matter, one that switches ABI
    * or starts a part's process, a resumed call of another name).
    */
-  private counted(text: string, lineNo: number, out: TraceEvent[]): boolean {
+  private counted(name: string, lineNo: number, out: TraceEvent[]): boolean {
     const shape = this.shape;
     if (shape.pid === undefined) return false;
     const { pid, nr } = shape;
     const midTrace = this.options.midTrace === true;
-    const name = text.slice(shape.nameStart, shape.nameEnd);
     if (shape.kind === "resumed") {
       const started = this.pending.get(pid);
       if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
       // Named, a resumed call is what its start's name resolves to (resolveCall), whatever its `-n` number.
-      const entry = this.entry(started.arch, started.name);
+      const entry = this.numberedEntry(started.arch, name, shape.nameId);
       if (!entry.countable) return false;
       this.pending.delete(pid);
       this.countBy(entry, started.arch, pid);
@@ -601,7 +637,7 @@ export class StraceParser {
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
-    const entry = this.entry(arch, name);
+    const entry = this.numberedEntry(arch, name, shape.nameId);
     if (!entry.countable || !fitsCall(arch, entry.resolved, nr)) return false;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
@@ -671,6 +707,18 @@ export class StraceParser {
   /** Our table's name and number for strace's name of a call, or why there is none. */
   private resolve(arch: Arch, straceName: string): ResolvedName | string {
     return this.entry(arch, straceName).resolved;
+  }
+
+  /** `entry(arch, name)` for the name the scanner numbered `nameId` (-1: one it did not number). */
+  private numberedEntry(arch: Arch, name: string, nameId: number): NameEntry {
+    if (nameId < 0) return this.entry(arch, name);
+    if (arch !== this.numberedArch) {
+      let numbered = this.numberedEntries.get(arch);
+      if (numbered === undefined) this.numberedEntries.set(arch, (numbered = []));
+      this.numberedArch = arch;
+      this.numbered = numbered;
+    }
+    return (this.numbered[nameId] ??= this.entry(arch, name));
   }
 
   /** What the parser knows of strace's name of a call on `arch` (memoized). */

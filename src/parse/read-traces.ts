@@ -13,9 +13,9 @@ import { looksLikeAuditLog } from "./audit/detect.js";
 import { classifyLine } from "./audit/line.js";
 import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
-import { lineEnd } from "./line.js";
 import { pidFromFfName, StraceParser } from "./parser.js";
-import { linesOf, straceTexts } from "./stream.js";
+import { decodeBytes } from "./bytes.js";
+import { linesOf, straceBytes, textsOf } from "./stream.js";
 
 export interface ReadTracesOptions {
   /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
@@ -86,6 +86,7 @@ export interface TraceReading {
 
 export const STDIN_NAME = "<stdin>";
 const FIRST_UNPARSED_SHOWN = 5;
+const LF = 0x0a;
 /** Read size: measured faster than 1 MiB. */
 const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
@@ -178,26 +179,27 @@ export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
 }
 
 /**
- * The text of one input (see straceTexts), refusing binary data and `-c`
- * summary tables as they appear at its start (`atStart`: false for a part of
- * a file after its start), and setting `counts.firstLine`. Its reader adds the
- * lines it reads to `counts.lines`.
+ * The bytes of one input in runs of whole lines (see straceBytes), refusing
+ * binary data and `-c` summary tables as they appear at its start (`atStart`:
+ * false for a part of a file after its start), and setting
+ * `counts.firstLine`. Its reader adds the lines it reads to `counts.lines`.
  */
-export async function* checkedTexts(
+export async function* checkedBytes(
   file: string,
   input: AsyncIterable<Uint8Array | string>,
   counts: FileCounts,
   atStart = true,
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<Buffer, void, undefined> {
   let checkedChars = atStart ? 0 : BINARY_CHECK_CHARS;
   const checking = () => counts.firstLine === undefined || checkedChars < BINARY_CHECK_CHARS;
-  // The lines of the texts before, counted only while checking.
+  // The lines of the runs before, counted only while checking.
   let lineNo = 0;
   try {
-    for await (const text of straceTexts(input)) {
-      for (let start = 0; start < text.length && checking(); ) {
-        const end = lineEnd(text, start);
-        const line = text.slice(start, end);
+    for await (const bytes of straceBytes(input)) {
+      for (let start = 0; start < bytes.length && checking(); ) {
+        const lf = bytes.indexOf(LF, start);
+        const end = lf < 0 ? bytes.length : lf;
+        const line = decodeBytes(bytes, start, end);
         lineNo++;
         if (counts.firstLine === undefined && line.trim() !== "") {
           counts.firstLine = lineNo;
@@ -214,11 +216,20 @@ export async function* checkedTexts(
         }
         start = end + 1;
       }
-      yield text;
+      yield bytes;
     }
   } catch (error) {
     throw error instanceof InputError ? error : readError(file, error);
   }
+}
+
+/** The text of one input (see checkedBytes and textsOf). */
+export async function* checkedTexts(
+  file: string,
+  input: AsyncIterable<Uint8Array | string>,
+  counts: FileCounts,
+): AsyncGenerator<string, void, undefined> {
+  for await (const bytes of checkedBytes(file, input, counts)) yield* textsOf(bytes);
 }
 
 /**

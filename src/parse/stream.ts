@@ -3,8 +3,8 @@
  * dropped by the line parser), UTF-8 decoded across chunk boundaries, only the
  * unfinished last line and the pending calls held in memory.
  */
-import { isAscii } from "node:buffer";
 import type { TraceEvent } from "../events/types.js";
+import { decodeBytes } from "./bytes.js";
 import { StraceParser, type StraceParseOptions } from "./parser.js";
 
 /** Parses a whole strace log held in a string. Never throws. */
@@ -25,37 +25,34 @@ function asBuffer(chunk: Uint8Array | string): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
-/** Bytes as text: Latin-1 where they are ASCII (the same text, decoded several times faster), else UTF-8. */
-function decoded(bytes: Buffer, start: number, end: number): string {
-  return isAscii(bytes.subarray(start, end)) ? bytes.toString("latin1", start, end) : bytes.toString("utf8", start, end);
-}
-
 /**
  * The most bytes decoded into one text, unless a line is longer: V8 allocates
  * larger strings apart from the others (above 128 KiB), several times slower.
  */
 const TEXT_BYTES = 64 * 1024;
 
-/** The texts of `bytes` from `start` up to `end` (each after a LF): runs of whole lines of about TEXT_BYTES at most. */
-function* textsOf(bytes: Buffer, start: number, end: number): Generator<string, void, undefined> {
-  for (let from = start; from < end; ) {
-    let to = end;
-    if (end - from > TEXT_BYTES) {
+/** The texts of `bytes` (whole lines, see straceBytes): runs of whole lines of about TEXT_BYTES at most. */
+export function* textsOf(bytes: Buffer): Generator<string, void, undefined> {
+  for (let from = 0; from < bytes.length; ) {
+    let to = bytes.length;
+    if (bytes.length - from > TEXT_BYTES) {
       const lf = bytes.lastIndexOf(LF, from + TEXT_BYTES - 1);
       to = (lf >= from ? lf : bytes.indexOf(LF, from + TEXT_BYTES)) + 1;
     }
-    yield decoded(bytes, from, to);
+    yield decodeBytes(bytes, from, to);
     from = to;
   }
 }
 
 /**
- * The text of a chunked input in runs of whole lines (see textsOf), each line
- * ended by a LF but maybe the input's last. Chunks are cut after their last LF,
- * which never falls inside a UTF-8 sequence; the bytes after it wait for the
- * next chunk, copied: a reader may reuse its buffer for the next.
+ * The bytes of a chunked input in runs of whole lines, each line ended by a
+ * LF but maybe the input's last: each chunk up to its last LF, the line it
+ * began carried over and joined with the next chunk's first. A run is a view
+ * of the reader's chunk, good until the next is asked for (a reader may reuse
+ * its buffer); the bytes carried over are copied. A LF never falls inside a
+ * UTF-8 sequence.
  */
-export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<string, void, undefined> {
+export async function* straceBytes(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer, void, undefined> {
   let pending: Buffer[] = [];
   for await (const chunk of input) {
     const bytes = asBuffer(chunk);
@@ -67,17 +64,17 @@ export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): A
     let start = 0;
     if (pending.length > 0) {
       start = bytes.indexOf(LF) + 1;
-      const head = Buffer.concat([...pending, bytes.subarray(0, start)]);
-      yield decoded(head, 0, head.length);
+      yield Buffer.concat([...pending, bytes.subarray(0, start)]);
     }
-    const rest = textsOf(bytes, start, last + 1);
     pending = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : [];
-    yield* rest;
+    if (last + 1 > start) yield bytes.subarray(start, last + 1);
   }
-  if (pending.length > 0) {
-    const rest = Buffer.concat(pending);
-    yield decoded(rest, 0, rest.length);
-  }
+  if (pending.length > 0) yield Buffer.concat(pending);
+}
+
+/** The text of a chunked input in runs of whole lines (see straceBytes and textsOf). */
+export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<string, void, undefined> {
+  for await (const bytes of straceBytes(input)) yield* textsOf(bytes);
 }
 
 /** The lines of a text of straceTexts. */

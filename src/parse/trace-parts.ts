@@ -10,7 +10,7 @@ import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
 import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
-import { checkedTexts, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+import { checkedBytes, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
 export interface TracePart extends ByteRange {
@@ -141,9 +141,9 @@ export async function readPart(
   const output = new PartOutput(parser, visit);
   const chunks = counted(fileChunks(part.path, part), onBytes);
   let lineNo = firstLine;
-  for await (const text of checkedTexts(part.file, chunks, output.counts, part.index === 0)) {
+  for await (const bytes of checkedBytes(part.file, chunks, output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
-    const lines = parser.lines(text, lineNo, out);
+    const lines = parser.countLines(bytes, lineNo, out);
     lineNo += lines;
     output.counts.lines += lines;
     output.note(out);

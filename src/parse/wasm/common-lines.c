@@ -24,7 +24,7 @@
 enum { NONE = 0, CALL = 1, UNFINISHED = 2, RESUMED = 3 };
 
 /* A record: the line's end (its LF or the text's end), its kind, then for a common line the rest. */
-enum { END, KIND, PID, NR, NAME_START, NAME_END, ARGS_START, ARGS_END, RESULT_START, RESULT_END, RECORD_INTS };
+enum { END, KIND, PID, NR, NAME_START, NAME_END, ARGS_START, ARGS_END, RESULT_START, RESULT_END, NAME_ID, RECORD_INTS };
 
 /* Linux's largest possible pid (PID_MAX_LIMIT). */
 #define PID_MAX_LIMIT 4194304
@@ -291,31 +291,67 @@ static int ends_or_comment(const Text *t, int i, int body_end) {
 
 static const char UNFINISHED_MARK[] = "<unfinished ...>";
 
+/* --- Names: a number for each distinct name, so the reader makes each name's string once --- */
+
+/* Slots of the table of names (a power of two); it takes at most half as many names. */
+#define NAME_SLOTS 2048
+#define NAME_MAX_BYTES 32
+
+typedef struct {
+  int id_plus_one; /* 0: empty */
+  int length;
+  unsigned char bytes[NAME_MAX_BYTES];
+} NameSlot;
+
+static NameSlot name_slots[NAME_SLOTS];
+static int names_interned;
+
+/* The number of the name from start to end, numbered in order of first sight; -1 when too long or the table is full. */
+static int name_id(const Text *t, int start, int end) {
+  int length = end - start;
+  if (length > NAME_MAX_BYTES) return -1;
+  unsigned hash = 2166136261u;
+  for (int i = start; i < end; i++) hash = (hash ^ t->bytes[i]) * 16777619u;
+  for (unsigned probe = 0;; probe++) {
+    NameSlot *slot = &name_slots[(hash + probe) & (NAME_SLOTS - 1)];
+    if (slot->id_plus_one == 0) {
+      if (names_interned >= NAME_SLOTS / 2) return -1;
+      slot->length = length;
+      for (int k = 0; k < length; k++) slot->bytes[k] = t->bytes[start + k];
+      slot->id_plus_one = ++names_interned;
+      return names_interned - 1;
+    }
+    if (slot->length == length) {
+      int k = 0;
+      while (k < length && slot->bytes[k] == t->bytes[start + k]) k++;
+      if (k == length) return slot->id_plus_one - 1;
+    }
+  }
+}
+
 /* --- Lines --- */
 
-/* Fills `record` for the line at start whose end is end (kind NONE when it is of no common shape). */
-static void scan_line(const Text *t, int start, int end, int *record) {
-  record[END] = end;
-  record[KIND] = NONE;
+/* The kind of the line from start to end (NONE when it is of no common shape), the rest of its record in `record`. */
+static int scan_line(const Text *t, int start, int end, int *record) {
   int i = skip_digits(t, start);
   int pid = -1;
   if (i > start) {
-    if (i > start + 7 || at(t, i) != ' ') return;
+    if (i > start + 7 || at(t, i) != ' ') return NONE;
     pid = 0;
     for (int k = start; k < i; k++) pid = pid * 10 + t->bytes[k] - '0';
-    if (pid > PID_MAX_LIMIT) return;
+    if (pid > PID_MAX_LIMIT) return NONE;
     i = skip_spaces(t, i);
   }
   int nr = -1;
   int c = at(t, i);
   if (is_digit(c) || c == '(' || c == '[') i = skip_stamps(t, i, &nr);
-  if (nr == -2) return;
+  if (nr == -2) return NONE;
   int resumed = at(t, i) == '<' && holds_at(t, i, "<... ");
   int name_start = resumed ? i + 5 : i;
   int name_end = name_start;
   while (is_name_char(at(t, name_end))) name_end++;
-  if (name_end == name_start || is_digit(at(t, name_start))) return;
-  if (resumed ? !holds_at(t, name_end, " resumed>") : at(t, name_end) != '(') return;
+  if (name_end == name_start || is_digit(at(t, name_start))) return NONE;
+  if (resumed ? !holds_at(t, name_end, " resumed>") : at(t, name_end) != '(') return NONE;
   int from = resumed ? name_end + 9 : name_end + 1;
   record[PID] = pid;
   record[NR] = nr;
@@ -325,28 +361,27 @@ static void scan_line(const Text *t, int start, int end, int *record) {
   if (!resumed && at(t, end - 1) == '>') {
     int mark = end - (int)(sizeof UNFINISHED_MARK - 1);
     if (holds_at(t, mark < 0 ? 0 : mark, UNFINISHED_MARK)) {
-      record[KIND] = UNFINISHED;
       record[ARGS_END] = at(t, mark - 1) == ' ' ? mark - 1 : mark;
       record[RESULT_START] = -1;
       record[RESULT_END] = -1;
-      return;
+      return UNFINISHED;
     }
   }
-  if (at(t, end - 1) == '>' && at(t, end - 2) == '.' && ends_with_at(t, end, "...>")) return;
+  if (at(t, end - 1) == '>' && at(t, end - 2) == '.' && ends_with_at(t, end, "...>")) return NONE;
   int close = find_close_paren(t, from, end);
-  if (close < 0) return;
+  if (close < 0) return NONE;
   int equals = skip_spaces(t, close + 1);
-  if (at(t, equals) != '=' || at(t, equals + 1) != ' ') return;
+  if (at(t, equals) != '=' || at(t, equals + 1) != ' ') return NONE;
   int result_end = common_result_end(t, equals + 2);
-  if (result_end < 0) return;
+  if (result_end < 0) return NONE;
   int body_end = without_duration(t, end);
   /* A `?` ends its line: only a value or an errno can be followed by `<`. */
   int value_end = at(t, result_end) == '<' && !holds_at(t, equals + 2, "-1 ") ? skip_decoration(t, result_end, body_end) : result_end;
-  if (!ends_or_comment(t, value_end, body_end)) return;
-  record[KIND] = resumed ? RESUMED : CALL;
+  if (!ends_or_comment(t, value_end, body_end)) return NONE;
   record[ARGS_END] = close;
   record[RESULT_START] = equals + 2;
   record[RESULT_END] = result_end;
+  return resumed ? RESUMED : CALL;
 }
 
 /*
@@ -359,7 +394,10 @@ __attribute__((export_name("scan_lines"))) int scan_lines(const unsigned char *b
   int count = 0;
   for (int start = from; start < length && count < capacity; count++) {
     int end = line_end(&t, start);
-    scan_line(&t, start, end, records + count * RECORD_INTS);
+    int *record = records + count * RECORD_INTS;
+    record[END] = end;
+    record[KIND] = scan_line(&t, start, end, record);
+    if (record[KIND] != NONE) record[NAME_ID] = name_id(&t, record[NAME_START], record[NAME_END]);
     start = end + 1;
   }
   return count;

@@ -21,7 +21,7 @@ function compile(source: string): Buffer {
   const scratch = mkdtempSync(join(tmpdir(), "profilesmith-wasm-"));
   try {
     const output = join(scratch, "module.wasm");
-    execFileSync(CLANG, ["--target=wasm32", "-msimd128", "-O2", "-nostdlib", "-Wall", "-Wextra", "-Werror", "-Wl,--no-entry", "-o", output, source]);
+    execFileSync(CLANG, ["--target=wasm32", "-msimd128", "-mbulk-memory", "-O2", "-nostdlib", "-Wall", "-Wextra", "-Werror", "-Wl,--no-entry", "-o", output, source]);
     return readFileSync(output);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
