@@ -18,8 +18,8 @@ const port = workerPort();
 
 /** Bytes read are posted in steps of this many: a message per chunk read cost a tenth of a worker's time. */
 const BYTES_STEP = 4 << 20;
-/** After a part, garbage is collected if this many bytes were read since the last time (see collectGarbage). */
-const COLLECT_STEP = 32 << 20;
+/** After a part, a collection starts if this many bytes were read since the last one (see collectGarbage). */
+const COLLECT_STEP = 128 << 20;
 let readSinceCollect = 0;
 
 async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
@@ -37,7 +37,7 @@ async function read(part: TracePart, options: PartOptions): Promise<WorkerReply>
     });
     if (unposted > 0) post();
     if (readSinceCollect >= COLLECT_STEP) {
-      collectGarbage();
+      void collectGarbage();
       readSinceCollect = 0;
     }
     return { kind: "done", census: census.data, end };

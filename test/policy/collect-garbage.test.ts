@@ -1,4 +1,4 @@
-/** collectGarbage is a real, synchronous collection: what nothing references is gone after it. */
+/** collectGarbage is a real collection: what nothing references is gone once it is done. */
 import { expect, test } from "vitest";
 import { collectGarbage } from "../../src/policy/collect-garbage.js";
 
@@ -8,6 +8,6 @@ test("collects an object nothing references any more", async () => {
   target = undefined;
   // A WeakRef keeps its target for the rest of the job that made it.
   await new Promise((resolve) => setTimeout(resolve, 0));
-  collectGarbage();
+  await collectGarbage();
   expect(ref.deref()).toBeUndefined();
 });
