@@ -5,7 +5,7 @@
  */
 import type { CallOutcome } from "../events/types.js";
 import { unescapeC } from "./cstring.js";
-import { CommonLineScanner, commonLineShape } from "./common-lines.js";
+import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
 import { findCloseParen, skipDecoration } from "./scan.js";
 
 /** How a complete call ended, as the text after `) = ` says. */
@@ -335,19 +335,26 @@ const SHAPE = commonLineShape();
 const SCANNER = new CommonLineScanner();
 
 /**
- * A line of a common shape (see common-lines.ts), read without the general
- * path's prefix regexes and result parsing; undefined for any other line. A
- * line it reads, the general path reads the same.
+ * The line of a common shape whose parts `shape` holds, `text` its text (the
+ * shape's indexes less `offset`: for a line scanned in a text of many), read
+ * without the general path's prefix regexes and result parsing. The general
+ * path reads it the same.
  */
-export function parseCommonLine(text: string): StraceLine | undefined {
-  if (!SCANNER.scanOne(text, SHAPE)) return undefined;
-  const { kind, pid, nr, nameStart, nameEnd, argsStart, argsEnd, resultStart, resultEnd } = SHAPE;
-  const name = text.slice(nameStart, nameEnd);
-  const args = text.slice(argsStart, argsEnd);
+export function commonLine(text: string, shape: CommonLineShape, offset: number): StraceLine {
+  const { kind, pid, nr } = shape;
+  const name = text.slice(shape.nameStart - offset, shape.nameEnd - offset);
+  const args = text.slice(shape.argsStart - offset, shape.argsEnd - offset);
   if (kind === "unfinished") return { kind, pid, nr, name, args, movedTo: undefined };
+  const resultEnd = shape.resultEnd - offset;
   // A `-y` decoration after the value is the general path's to read.
-  const result = text.charCodeAt(resultEnd) === 0x3c ? (parseResult(text, argsEnd + 1) as CallResult) : commonResult(text, resultStart, resultEnd);
+  const result =
+    text.charCodeAt(resultEnd) === 0x3c ? (parseResult(text, shape.argsEnd - offset + 1) as CallResult) : commonResult(text, shape.resultStart - offset, resultEnd);
   return kind === "resumed" ? { kind, pid, nr, name, args, result, movedTo: undefined } : { kind, pid, nr, name, args, result };
+}
+
+/** A line of a common shape (see commonLine), or undefined for any other line. */
+export function parseCommonLine(text: string): StraceLine | undefined {
+  return SCANNER.scanOne(text, SHAPE) ? commonLine(text, SHAPE, 0) : undefined;
 }
 
 /** The line stripped of `--color` escapes and a trailing CR. */

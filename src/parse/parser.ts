@@ -8,7 +8,7 @@ import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscall
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
 import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
-import { lineEnd, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
+import { commonLine, lineEnd, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 import { decodeBytes } from "./bytes.js";
 
 export interface StraceParseOptions {
@@ -140,11 +140,11 @@ const FORKS: ReadonlySet<string> = new Set(["clone", "clone3", "fork", "vfork"])
 const HOLD_LIMIT = 10_000;
 
 /**
- * The scanner of the parsers with a tally, one per thread: a parser scans a
- * run of lines within one call, so they take turns, and the scanner's memory
- * and numbered names outlive each parser (a large trace is read by a parser per part).
+ * The scanner of the parsers, one per thread: a parser scans a run of lines
+ * within one call, so they take turns, and the scanner's memory and numbered
+ * names outlive each parser (a large trace is read by a parser per part).
  */
-let tallyScanner: CommonLineScanner | undefined;
+let threadScanner: CommonLineScanner | undefined;
 
 export class StraceParser {
   private readonly native: NativeArch;
@@ -188,8 +188,8 @@ export class StraceParser {
   /** The calls given to `options.tally` so far. */
   tallied = 0;
   private readonly shape = commonLineShape();
-  /** Scans the common lines it reads, with a tally (see `counted`). */
-  private readonly scanner: CommonLineScanner | undefined;
+  /** Scans the common lines it reads. */
+  private readonly scanner: CommonLineScanner;
   /** The names of calls by the scanner's numbers for them. */
   private readonly names: string[] = [];
   /** The entries (see `entry`) of the names the scanner numbers, by ABI, then by number. */
@@ -204,7 +204,7 @@ export class StraceParser {
     this.kinds = options.decode ?? ALL_DECODED_KINDS;
     this.lastArch = this.native;
     this.held = options.pid === undefined && options.midTrace !== true ? [] : undefined;
-    this.scanner = options.tally === undefined ? undefined : (tallyScanner ??= new CommonLineScanner());
+    this.scanner = threadScanner ??= new CommonLineScanner();
   }
 
   /**
@@ -270,34 +270,49 @@ export class StraceParser {
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
     const shape = this.shape;
-    const common = this.counts() && (this.scanner as CommonLineScanner).scanOne(text, shape);
+    const common = this.counts() && this.scanner.scanOne(text, shape);
     if (!(common && this.counted(text.slice(shape.nameStart, shape.nameEnd), lineNo, out))) this.uncounted(text, lineNo, out);
   }
 
   /**
    * Parses the lines of `text`, each ended by a LF but maybe the last, the
    * first numbered `firstLine`, appending their events to `out`; returns how
-   * many there were.
+   * many there were. The common lines are scanned all at once.
    */
   lines(text: string, firstLine: number, out: TraceEvent[]): number {
+    const scanner = this.scanner;
+    const shape = this.shape;
     let lineNo = firstLine;
-    for (let start = 0; start < text.length; lineNo++) {
-      const end = lineEnd(text, start);
-      this.line(text.slice(start, end), lineNo, out);
-      start = end + 1;
+    const scannable = scanner.load(text);
+    for (let start = 0; start < text.length; ) {
+      if (!scannable) {
+        const end = lineEnd(text, start);
+        this.line(text.slice(start, end), lineNo++, out);
+        start = end + 1;
+        continue;
+      }
+      const scanned = scanner.scan(start);
+      for (let record = 0; record < scanned; record++, lineNo++) {
+        const end = scanner.end(record);
+        const line = text.slice(start, end);
+        if (!scanner.shapeOf(record, shape)) this.uncounted(line, lineNo, out);
+        else if (!(this.counts() && this.counted(text.slice(shape.nameStart, shape.nameEnd), lineNo, out))) {
+          this.uncounted(line, lineNo, out, commonLine(line, shape, start));
+        }
+        start = end + 1;
+      }
     }
     return lineNo - firstLine;
   }
 
   /**
-   * With a tally: parses the lines of `bytes` (UTF-8, each ended by a LF but
-   * maybe the last) as `lines` parses their text. The common lines are
-   * scanned all at once and counted from their records, without a string but
-   * their names'; only the others are decoded.
+   * Parses the lines of `bytes` (UTF-8, each ended by a LF but maybe the
+   * last) as `lines` parses their text, for a parser with a tally: the common
+   * lines are scanned all at once and counted from their records, without a
+   * string but their names'; only the others are decoded.
    */
   countLines(bytes: Buffer, firstLine: number, out: TraceEvent[]): number {
     const scanner = this.scanner;
-    if (scanner === undefined) throw new Error("countLines reads with a tally (StraceParseOptions.tally)");
     const shape = this.shape;
     // `--color` escapes are the general path's to remove.
     const plain = !bytes.includes(0x1b);
@@ -327,15 +342,15 @@ export class StraceParser {
     return this.options.tally !== undefined && this.held === undefined && this.cut === undefined;
   }
 
-  /** A line as `line` parses it when not counted. */
-  private uncounted(text: string, lineNo: number, out: TraceEvent[]): void {
+  /** A line as `line` parses it when not counted; `parsed` what parseLine makes of it, when known. */
+  private uncounted(text: string, lineNo: number, out: TraceEvent[], parsed?: StraceLine): void {
     const sink = this.held ?? out;
     if (this.cut !== undefined) {
       const { text: start, line: startLine } = this.cut;
       this.cut = undefined;
       this.parsed(start + text, startLine, sink);
     } else {
-      this.parsed(text, lineNo, sink);
+      this.parsed(text, lineNo, sink, parsed);
     }
     const held = this.held;
     if (held === undefined) return;
@@ -397,8 +412,7 @@ export class StraceParser {
     return true;
   }
 
-  private parsed(text: string, lineNo: number, out: TraceEvent[]): void {
-    const line = parseLine(text);
+  private parsed(text: string, lineNo: number, out: TraceEvent[], line = parseLine(text)): void {
     if (this.options.midTrace === true && this.defers(line)) {
       this.deferredLines.push({ text, line: lineNo });
       return;
