@@ -5,7 +5,7 @@
  */
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { partParser, readPart, type PartOptions, type TracePart } from "../parse/trace-parts.js";
-import { collectGarbage } from "./collect-garbage.js";
+import { CollectionPacer } from "./collect-garbage.js";
 import { CallCensus } from "./from-events.js";
 import type { PartTask, WorkerReply } from "./trace-census.js";
 
@@ -18,9 +18,7 @@ const port = workerPort();
 
 /** Bytes read are posted in steps of this many: a message per chunk read cost a tenth of a worker's time. */
 const BYTES_STEP = 4 << 20;
-/** After a part, a collection starts if this many bytes were read since the last one (see collectGarbage). */
-const COLLECT_STEP = 128 << 20;
-let readSinceCollect = 0;
+const collections = new CollectionPacer();
 
 async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
   const census = new CallCensus();
@@ -32,14 +30,10 @@ async function read(part: TracePart, options: PartOptions): Promise<WorkerReply>
   try {
     const end = await readPart(part, partParser(part, options, census), 1, (events) => census.addAll(events), (bytes) => {
       unposted += bytes;
-      readSinceCollect += bytes;
+      collections.read(bytes);
       if (unposted >= BYTES_STEP) post();
     });
     if (unposted > 0) post();
-    if (readSinceCollect >= COLLECT_STEP) {
-      void collectGarbage();
-      readSinceCollect = 0;
-    }
     return { kind: "done", census: census.data, end };
   } catch (error) {
     return { kind: "failed", message: error instanceof Error ? error.message : String(error), input: error instanceof Error && error.name === "InputError" };
