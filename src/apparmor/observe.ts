@@ -81,7 +81,6 @@ const O_EXCL = OPEN_COMMON.O_EXCL as number;
 const O_TRUNC = OPEN_COMMON.O_TRUNC as number;
 const O_APPEND = OPEN_COMMON.O_APPEND as number;
 const AT_REMOVEDIR = 0x200;
-const AT_SYMLINK_FOLLOW = 0x400;
 const PROT_EXEC = 0x4;
 const LOCK_UN = FLOCK_OPERATIONS.LOCK_UN as number;
 const LOCKING_FCNTL = new Set(["F_SETLK", "F_SETLKW", "F_SETLK64", "F_SETLKW64", "F_OFD_SETLK", "F_OFD_SETLKW"].map((n) => FCNTL_COMMANDS[n]));

@@ -12,7 +12,7 @@
  * Docker's does; a program that calls clone3 without a fallback would fail.
  */
 import { forEachEvent } from "../events/iterate.js";
-import type { SourcePos, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
+import type { SourcePos, SyscallEvent, TraceEvents } from "../events/types.js";
 import { compareArches, ENOSYS, type SeccompProfile } from "../seccomp/profile.js";
 import type { Arch } from "../syscalls/arch.js";
 import { FALLBACKS } from "../seccomp/fallbacks.js";

@@ -59,7 +59,7 @@ describe("profilesmith apparmor", () => {
   it("reads stdin, drops implicit capabilities on request, explains globs on stderr, writes -o atomically", async () => {
     const dir = workdir();
     const output = join(dir, "out", "app.apparmor");
-    const { code, out, err } = await run(["apparmor", "-", "--name", "app", "--no-implicit-caps", "--explain", "-o", output], TRACE);
+    const { code, err } = await run(["apparmor", "-", "--name", "app", "--no-implicit-caps", "--explain", "-o", output], TRACE);
     expect(code).toBe(2);
     expect(err).toMatch(/\nprofilesmith apparmor: .*out\/app\.apparmor: cannot write \(ENOENT\)\n$/);
     expect(existsSync(output)).toBe(false);
