@@ -116,12 +116,7 @@ const BRACKETED = /\[(?:([0-9a-f]{16}|[0-9a-f]{8}|\?+)|( *\d+))\] +/y;
 
 function scanPrefixes(text: string): PrefixScan {
   const scan: { pid: number | undefined; nr: number | undefined; body: number } = { pid: undefined, nr: undefined, body: 0 };
-  scan.body = skipStamps(text, skipSpaces(text, scanPid(text, scan)), scan);
-  return scan;
-}
-
-/** The index after the times and brackets (see TIMESTAMP, BRACKETED) at `i`, the `-n` number put in `into`. */
-function skipStamps(text: string, i: number, into: { nr: number | undefined }): number {
+  let i = skipSpaces(text, scanPid(text, scan));
   let c = text.charCodeAt(i);
   while (isDigit(c) || c === 0x28) {
     TIMESTAMP.lastIndex = i;
@@ -133,21 +128,22 @@ function skipStamps(text: string, i: number, into: { nr: number | undefined }): 
     BRACKETED.lastIndex = i;
     const match = BRACKETED.exec(text);
     if (!match) break;
-    if (match[2] !== undefined) into.nr = Number(match[2]);
+    if (match[2] !== undefined) scan.nr = Number(match[2]);
     i = BRACKETED.lastIndex;
     c = text.charCodeAt(i);
   }
-  return i;
+  scan.body = i;
+  return scan;
 }
 
-/** The end of the result text ending at `end` without a `-T` duration (` <0.000012>`). */
-function withoutDuration(text: string, end: number): number {
-  let i = end - 1;
-  if (text.charCodeAt(i) !== 0x3e) return end;
+/** The end of the result text without a `-T` duration (` <0.000012>`). */
+function withoutDuration(text: string): number {
+  let i = text.length - 1;
+  if (text.charCodeAt(i) !== 0x3e) return text.length;
   i--;
   let dots = 0;
   for (let c = text.charCodeAt(i); isDigit(c) || c === 0x2e; c = text.charCodeAt(--i)) if (c === 0x2e) dots++;
-  return dots === 1 && text.charCodeAt(i) === 0x3c && text.charCodeAt(i - 1) === 0x20 ? i - 1 : end;
+  return dots === 1 && text.charCodeAt(i) === 0x3c && text.charCodeAt(i - 1) === 0x20 ? i - 1 : text.length;
 }
 
 function endsWithAt(text: string, end: number, suffix: string): boolean {
@@ -183,7 +179,7 @@ function parseResult(text: string, from: number): CallResult | undefined {
   let i = skipSpaces(text, from);
   if (text.charCodeAt(i) !== 0x3d) return undefined;
   i = skipSpaces(text, i + 1);
-  let end = withoutDuration(text, text.length);
+  let end = withoutDuration(text);
   let injected = false;
   let delayed = false;
   for (;;) {
@@ -210,7 +206,7 @@ function parseResult(text: string, from: number): CallResult | undefined {
   if (!isReturnValue(text, i, valueEnd)) return undefined;
   const value = text.slice(i, valueEnd);
   if (text.charCodeAt(valueEnd) !== 0x3c) return { outcome: { kind: "returned", value }, injected, delayed };
-  const decorationEnd = skipDecoration(text, valueEnd, text.length);
+  const decorationEnd = skipDecoration(text, valueEnd);
   const decoration = unescapeC(text.slice(valueEnd + 1, decorationEnd - 1));
   return { outcome: { kind: "returned", value, decoration }, injected, delayed };
 }
@@ -239,7 +235,7 @@ function parseCall(text: string, start: number, pid: number | undefined, nr: num
   const name = text.slice(start, open);
   const tail = unfinishedTail(text);
   if (tail) return { kind: "unfinished", pid, nr, name, args: text.slice(open + 1, tail.argsEnd), movedTo: tail.movedTo };
-  const close = findCloseParen(text, open + 1, text.length);
+  const close = findCloseParen(text, open + 1);
   if (close < 0) return { kind: "unparsed", reason: "call without closing parenthesis (truncated line?)" };
   const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "call without a return value" };
@@ -258,7 +254,7 @@ function parseResumed(text: string, start: number, pid: number | undefined, nr: 
   if (tail && tail.argsEnd >= from) {
     return { kind: "resumed", pid, nr, name, args: text.slice(from, tail.argsEnd), result: undefined, movedTo: tail.movedTo };
   }
-  const close = findCloseParen(text, from, text.length);
+  const close = findCloseParen(text, from);
   if (close < 0) return { kind: "unparsed", reason: "resumed call without closing parenthesis" };
   const result = parseResult(text, close + 1);
   if (!result) return { kind: "unparsed", reason: "resumed call without a return value" };

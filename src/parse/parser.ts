@@ -283,14 +283,16 @@ export class StraceParser {
     const scanner = this.scanner;
     const shape = this.shape;
     let lineNo = firstLine;
-    const scannable = scanner.load(text);
-    for (let start = 0; start < text.length; ) {
-      if (!scannable) {
+    if (!scanner.load(text)) {
+      // A character beyond ASCII or a `--color` escape somewhere: each line alone.
+      for (let start = 0; start < text.length; lineNo++) {
         const end = lineEnd(text, start);
-        this.line(text.slice(start, end), lineNo++, out);
+        this.line(text.slice(start, end), lineNo, out);
         start = end + 1;
-        continue;
       }
+      return lineNo - firstLine;
+    }
+    for (let start = 0; start < text.length; ) {
       const scanned = scanner.scan(start);
       for (let record = 0; record < scanned; record++, lineNo++) {
         const end = scanner.end(record);

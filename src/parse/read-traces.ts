@@ -111,7 +111,7 @@ export interface ByteRange {
 
 /**
  * A file's bytes (or those of `range`), read into one buffer in turn
- * (straceTexts copies what it keeps): no stream machinery and no new buffer
+ * (straceBytes copies what it keeps): no stream machinery and no new buffer
  * per chunk. Reads are synchronous: from the page cache they cost a third of
  * what asynchronous reads cost in thread hops and promises (41 ms instead of
  * 130 ms for 256 MiB), and a reader has nothing else to do meanwhile.

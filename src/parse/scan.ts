@@ -2,9 +2,7 @@
  * Character-level scanning of strace's argument syntax: quoted strings, nested
  * `(…)`/`[…]`/`{…}`, `/* comments *\/` and `-y` decorations (`3</etc/passwd>`,
  * `3<TCP:[127.0.0.1:80->127.0.0.1:5000]>`, `0</dev/pts/0<char 136:0>>`).
- * Every function returns an index; none allocates or throws. Each scans up to
- * `end`, the end of the line: a LF or the text's end (a reader may scan a line
- * in place in a chunk of many).
+ * Every function returns an index; none allocates or throws.
  */
 
 const QUOTE = 0x22; // "
@@ -21,20 +19,20 @@ const CLOSE_PAREN = 0x29;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
-/** Index just past the closing quote of the string opening at `start`, or `end`. */
-function skipString(text: string, start: number, end: number): number {
-  for (let quote = text.indexOf('"', start + 1); quote >= 0 && quote < end; quote = text.indexOf('"', quote + 1)) {
+/** Index just past the closing quote of the string opening at `start`, or text.length. */
+function skipString(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
   }
-  return end;
+  return text.length;
 }
 
-/** Index just past the `*\/` closing the comment opening at `start`, or `end`. */
-function skipComment(text: string, start: number, end: number): number {
-  const close = text.indexOf("*/", start + 2);
-  return close < 0 || close + 2 > end ? end : close + 2;
+/** Index just past the `*\/` closing the comment opening at `start`, or text.length. */
+function skipComment(text: string, start: number): number {
+  const end = text.indexOf("*/", start + 2);
+  return end < 0 ? text.length : end + 2;
 }
 
 /**
@@ -42,21 +40,21 @@ function skipComment(text: string, start: number, end: number): number {
  * Paths escape `<` and `>` (`\74`, `\76`), so a bare `<` nests (`-yy` device
  * decorations); socket decorations (`TCP:[a->b]`) hold `>` inside brackets.
  */
-export function skipDecoration(text: string, start: number, end: number): number {
+export function skipDecoration(text: string, start: number): number {
   const isPath = text.charCodeAt(start + 1) === SLASH;
   let depth = 0;
   let brackets = 0;
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === BACKSLASH) i++;
-    else if (!isPath && c === QUOTE) i = skipString(text, i, end) - 1;
+    else if (!isPath && c === QUOTE) i = skipString(text, i) - 1;
     else if (!isPath && c === OPEN_BRACKET) brackets++;
     else if (!isPath && c === CLOSE_BRACKET) brackets--;
     else if (brackets > 0) continue;
     else if (c === LT) depth++;
     else if (c === GT && --depth === 0) return i + 1;
   }
-  return end;
+  return text.length;
 }
 
 /** Whether `<` at `i` opens a decoration: it follows an fd (`3<`, `AT_FDCWD<`) and is no shift (`1<<CAP_CHOWN`). */
@@ -70,10 +68,10 @@ function opensDecoration(text: string, i: number): boolean {
  * Skips one syntactic unit at `i` (string, comment, decoration) and returns the
  * index after it, or returns `i` when the character there is ordinary.
  */
-function skipUnit(text: string, i: number, c: number, end: number): number {
-  if (c === QUOTE) return skipString(text, i, end);
-  if (c === SLASH && text.charCodeAt(i + 1) === STAR) return skipComment(text, i, end);
-  if (c === LT && opensDecoration(text, i)) return skipDecoration(text, i, end);
+function skipUnit(text: string, i: number, c: number): number {
+  if (c === QUOTE) return skipString(text, i);
+  if (c === SLASH && text.charCodeAt(i + 1) === STAR) return skipComment(text, i);
+  if (c === LT && opensDecoration(text, i)) return skipDecoration(text, i);
   return i;
 }
 
@@ -101,7 +99,7 @@ function classOf(c: number): number {
  * What findCloseParen's loop passes over unchanged, as one regular expression:
  * runs of ordinary characters between strings, comments, a `/` alone and
  * bracketed groups of the same (six deep), with no `<` (a decoration, left to
- * the loop) and no LF (a line's end). Its compiled code reads a line several
+ * the loop). Its compiled code reads a line several
  * times faster than the loop. Every unit starts with a character no run or
  * other unit does, so a line splits into them one way only: a failing group
  * backtracks in linear time.
@@ -119,21 +117,21 @@ const PLAIN_UNITS = (() => {
 const PLAIN_UNITS_MAX_CHARS = 64 * 1024;
 
 /**
- * The index of the `)` that closes an argument list, scanning from `start` to
- * `end` with one bracket open (just after `name(` or `<... resumed>`), or -1
- * when the line ends first: the general parser's (common-lines.c scans the
+ * The index of the `)` that closes an argument list, scanning from `start`
+ * with one bracket open (just after `name(` or `<... resumed>`), or -1 when
+ * the line ends first: the general parser's (common-lines.c scans the
  * common lines alike). PLAIN_UNITS skips what it can, then the loop goes on
  * where it stopped, an ordinary character costing one table lookup.
  */
-export function findCloseParen(text: string, start: number, end: number): number {
+export function findCloseParen(text: string, start: number): number {
   let from = start;
-  if (end - start <= PLAIN_UNITS_MAX_CHARS) {
+  if (text.length - start <= PLAIN_UNITS_MAX_CHARS) {
     PLAIN_UNITS.lastIndex = start;
     PLAIN_UNITS.test(text);
     from = PLAIN_UNITS.lastIndex;
   }
   let depth = 1;
-  for (let i = from; i < end; i++) {
+  for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const k = classOf(c);
     if (k === CharClass.Ordinary || k === CharClass.Comma) continue;
@@ -141,7 +139,7 @@ export function findCloseParen(text: string, start: number, end: number): number
     else if (k === CharClass.Close) {
       if (--depth === 0) return c === CLOSE_PAREN ? i : -1;
     } else {
-      const next = skipUnit(text, i, c, end);
+      const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }
   }
@@ -165,7 +163,7 @@ export function splitArgs(text: string): string[] {
         from = i + 1;
       }
     } else {
-      const next = skipUnit(text, i, c, text.length);
+      const next = skipUnit(text, i, c);
       if (next !== i) i = next - 1;
     }
   }
