@@ -10,6 +10,7 @@
  */
 import type { AppArmorEvent, DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
 import { ADDRESS_FAMILIES, AF_INET, AF_INET6, AF_UNIX, CLONE_FLAGS, FCNTL_COMMANDS, FLOCK_OPERATIONS, OPEN_FLAGS } from "../parse/constants.js";
+import { callsDecodedAs } from "../parse/decode.js";
 import { splitArgs } from "../parse/scan.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { NETWORK_DOMAINS, NETWORK_TYPES } from "../policy/apparmor-vocabulary.js";
@@ -138,15 +139,34 @@ const RESUID_CALLS = new Set(["getresuid", "getresuid32"]);
 const CHOWN_CALLS: Readonly<Record<string, number>> = { chown: 1, chown32: 1, lchown: 1, lchown32: 1, fchown: 1, fchown32: 1, fchownat: 2 };
 const UNIX_BY_FD_CALLS = new Set(["listen", "accept", "accept4"]);
 const DUP_CALLS = new Set(["dup", "dup2", "dup3"]);
-/** Calls the observer looks at by name; any other call only through the kinds of decoded arguments it reads. */
-const NAMED_CALLS = new Set([
+/** The path calls AppArmor mediates (see pathCall): not stat, access, readlink, statfs, xattrs, utimes, inotify. */
+const PATH_CALLS = [
+  "chdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat",
+  "mknod", "mknodat", "truncate", "truncate64", "chmod", "fchmodat", "fchmodat2", "chown", "chown32", "lchown", "lchown32", "fchownat",
+] as const;
+type PathCall = (typeof PATH_CALLS)[number];
+/** The fd calls whose fd's path counts (see fdCall). */
+const FD_CALLS = ["getdents", "getdents64", "flock", "fcntl", "fcntl64", "fchdir", "ftruncate", "ftruncate64", "fchmod", "fchown", "fchown32"] as const;
+type FdCall = (typeof FD_CALLS)[number];
+/** Kinds of decoded arguments each call of which the observer reads. */
+const READ_KINDS: readonly DecodedArgs["call"][] = ["open", "execve", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"];
+/**
+ * The calls whose events the observer reads: readTraces' `detailed` for AppArmor. Any
+ * other (read, write, close, stat, …) only tells that its process is alive.
+ */
+export const APPARMOR_CALLS: ReadonlySet<string> = new Set<string>([
   ...UID_CALLS, ...RESUID_CALLS, ...FORKS, ...Object.keys(CALL_CAPABILITIES), ...Object.keys(CHOWN_CALLS), "ptrace", ...UNIX_BY_FD_CALLS, ...DUP_CALLS,
+  ...callsDecodedAs(READ_KINDS), ...PATH_CALLS, ...FD_CALLS,
 ]);
 /**
  * The kinds of decoded arguments the observer reads: what `readTraces` needs to decode for
  * AppArmor (other calls count by name alone, and most, reads, writes, closes, not at all).
  */
-export const APPARMOR_DECODED_KINDS: ReadonlySet<DecodedArgs["call"]> = new Set(["open", "path", "execve", "fd", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"]);
+export const APPARMOR_DECODED_KINDS: ReadonlySet<DecodedArgs["call"]> = new Set([...READ_KINDS, "path", "fd"]);
+
+function isOneOf<T extends string>(list: readonly T[], name: string): name is T {
+  return (list as readonly string[]).includes(name);
+}
 
 const DOMAIN_NAMES: ReadonlyMap<number, NetworkDomain> = new Map(
   Object.entries(ADDRESS_FAMILIES)
@@ -312,9 +332,9 @@ class Observer {
       return;
     }
     if (event.kind === "exit") return this.exit(event.pid);
-    if (event.kind !== "syscall") return;
+    if (event.kind !== "syscall" && event.kind !== "brief") return;
     if (event.pid !== this.lastPid) this.alive(event.pid);
-    if (!NAMED_CALLS.has(event.name) && !(event.decoded !== undefined && APPARMOR_DECODED_KINDS.has(event.decoded.call))) return;
+    if (event.kind === "brief" || !APPARMOR_CALLS.has(event.name)) return;
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (RESUID_CALLS.has(event.name) && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
@@ -334,14 +354,16 @@ class Observer {
       case "open":
         return this.open(event, decoded);
       case "path":
-        return this.pathCall(event, decoded);
+        if (isOneOf(PATH_CALLS, event.name)) this.pathCall(event, event.name, decoded);
+        return;
       case "execve": {
         const path = this.resolve(event, decoded.at, true);
         if (path !== undefined) this.grant(path, ["x"]);
         return this.execed(event.pid);
       }
       case "fd":
-        return this.fdCall(event, decoded);
+        if (isOneOf(FD_CALLS, event.name)) this.fdCall(event, event.name, decoded);
+        return;
       case "dup":
         return this.dup(event);
       case "mmap": {
@@ -389,14 +411,14 @@ class Observer {
     if (fd !== undefined && fd >= 0) this.fdTable(event.pid).set(fd, { kind: "file", path });
   }
 
-  private pathCall(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "path" }>): void {
+  private pathCall(event: SyscallEvent, name: PathCall, decoded: Extract<DecodedArgs, { call: "path" }>): void {
     const [first, second] = decoded.paths;
     const flags = decoded.flags ?? 0;
     const at = (arg: PathArg | undefined, follow: boolean, dir = false) => (arg === undefined ? undefined : this.resolve(event, arg, follow, dir));
     const grant = (path: string | undefined, letters: readonly AccessLetter[], created = false) => {
       if (path !== undefined) this.grant(path, letters, created);
     };
-    switch (event.name) {
+    switch (name) {
       case "chdir": {
         const path = at(first, true);
         if (path !== undefined) this.cwds.set(event.pid, path.replace(/(.)\/$/, "$1"));
@@ -446,14 +468,13 @@ class Observer {
       case "fchownat":
         return grant(at(first, (flags & 0x100) === 0), ["w"]);
       default:
-        // stat, access, readlink, statfs, xattrs, utimes, inotify: not mediated by AppArmor.
-        return;
+        return name satisfies never;
     }
   }
 
-  private fdCall(event: SyscallEvent, decoded: Extract<DecodedArgs, { call: "fd" }>): void {
+  private fdCall(event: SyscallEvent, name: FdCall, decoded: Extract<DecodedArgs, { call: "fd" }>): void {
     const path = this.fdPath(event.pid, decoded.fd);
-    switch (event.name) {
+    switch (name) {
       case "getdents":
       case "getdents64":
         if (path !== undefined) this.relabelAsDirectory(path);
@@ -477,7 +498,7 @@ class Observer {
         if (path !== undefined) this.grant(path, ["w"]);
         return;
       default:
-        return;
+        return name satisfies never;
     }
   }
 

@@ -132,6 +132,17 @@ export interface PersonalityEvent {
   readonly pos: SourcePos;
 }
 
+/**
+ * Calls the reader did not ask to see (StraceParseOptions.detailed): only that
+ * `pid` made them, `calls` of them in a row, the first at `pos`.
+ */
+export interface BriefCallsEvent {
+  readonly kind: "brief";
+  readonly pid: number;
+  calls: number;
+  readonly pos: SourcePos;
+}
+
 /** A line the parser could not classify. Never dropped: surfaced to the user. */
 export interface UnparsedLine {
   readonly kind: "unparsed";
@@ -140,7 +151,7 @@ export interface UnparsedLine {
   readonly pos: SourcePos;
 }
 
-export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine;
+export type TraceEvent = SyscallEvent | BriefCallsEvent | SignalEvent | ExitEvent | PersonalityEvent | UnparsedLine;
 
 /** Trace events one at a time, or in batches (faster for large traces: readTraces gives both). */
 export type TraceEvents = Iterable<TraceEvent> | AsyncIterable<TraceEvent> | AsyncIterable<readonly TraceEvent[]>;

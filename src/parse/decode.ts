@@ -282,6 +282,11 @@ const DECODERS: ReadonlyMap<string, DecoderEntry> = new Map([
 /** Every kind of decoded arguments there is: the default for what to decode. */
 export const ALL_DECODED_KINDS: ReadonlySet<DecodedKind> = new Set([...DECODERS.values()].map((d) => d.kind));
 
+/** The calls (our tables' spelling) whose arguments decode to one of `kinds`. */
+export function callsDecodedAs(kinds: readonly DecodedKind[]): string[] {
+  return [...DECODERS].flatMap(([name, entry]) => (kinds.includes(entry.kind) ? [name] : []));
+}
+
 /** The kind of arguments a call of `name` (our table's spelling) decodes to, if any. */
 export function decodedKindOf(name: string): DecodedKind | undefined {
   return DECODERS.get(name)?.kind;

@@ -21,6 +21,13 @@ export interface StraceParseOptions {
   /** Which kinds of arguments to decode; default all. Calls of other kinds get `decoded: undefined`. */
   readonly decode?: ReadonlySet<DecodedKind>;
   /**
+   * The calls (our tables' names) whose events the reader reads; any other
+   * call comes as a BriefCallsEvent, whose lines of the common shapes are read
+   * without building anything. Default: every call has its event. Not with
+   * `tally`, which counts those calls instead.
+   */
+  readonly detailed?: ReadonlySet<string>;
+  /**
    * The lines start in the middle of a trace (a part of a large trace read in
    * parallel): see `deferred()` and `carry()`.
    */
@@ -106,7 +113,7 @@ interface ResolvedName {
 /** What the parser knows of a strace name on one ABI (see `StraceParser.entry`). */
 interface NameEntry {
   readonly resolved: ResolvedName | string;
-  /** Whether `counted` may count its calls: resolved, and no arguments or result needed (see needsDetail). */
+  /** Whether `counted` may count its calls: resolved, and no event needed (see `summarized`). */
   readonly countable: boolean;
   /** The tally's counter of its calls (see CallTally.counter), made on the first. */
   counter: ((pid: number) => void) | undefined;
@@ -129,6 +136,13 @@ function resolveName(arch: Arch, straceName: string): ResolvedName | string {
 function fitsCall(arch: Arch, resolved: ResolvedName | string, printedNr: number | undefined): boolean {
   if (typeof resolved === "string") return false;
   return printedNr === undefined || resolved.nr === printedNr || resolved.nr === printedNr + ARCH_INFO[arch].nrBase;
+}
+
+/** A call of `pid` at `file:line` the reader did not ask to see, into `out`: into its last event when that is one of them. */
+function brief(pid: number, file: string, line: number, out: TraceEvent[]): void {
+  const last = out[out.length - 1];
+  if (last?.kind === "brief" && last.pid === pid) last.calls++;
+  else out.push({ kind: "brief", pid, calls: 1, pos: { file, line } });
 }
 
 const TIPS_TOP = /^ {2}_{20,} /;
@@ -339,9 +353,10 @@ export class StraceParser {
     return (this.names[nameId] ??= bytes.toString("latin1", nameStart, nameEnd));
   }
 
-  /** Whether the next line may be counted into the tally (see `counted`). */
+  /** Whether the next line may be counted into the tally or a brief event (see `counted`). */
   private counts(): boolean {
-    return this.options.tally !== undefined && this.held === undefined && this.cut === undefined;
+    const summarizing = this.options.tally !== undefined || this.options.detailed !== undefined;
+    return summarizing && this.held === undefined && this.cut === undefined;
   }
 
   /** A line as `line` parses it when not counted; `parsed` what parseLine makes of it, when known. */
@@ -623,15 +638,23 @@ export class StraceParser {
     this.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
   }
 
-  /** Whether a call of our table's `name` needs its arguments or result: decoded kinds, forks (their child pids). */
-  private needsDetail(name: string): boolean {
+  /**
+   * Whether a call of our table's `name` may go without its event (see
+   * `counted`): never a fork (the parser reads its child's pid); else as
+   * `options.detailed` says, or without it, when no argument of it is decoded.
+   */
+  private summarized(name: string): boolean {
+    if (FORKS.has(name)) return false;
+    const detailed = this.options.detailed;
+    if (detailed !== undefined) return !detailed.has(name);
     const kind = decodedKindOf(name);
-    return FORKS.has(name) || (kind !== undefined && this.kinds.has(kind));
+    return kind === undefined || !this.kinds.has(kind);
   }
 
   /**
-   * With a tally: counts the call of a line of a common shape, whose parts
-   * `this.shape` holds and whose name is `name`, as `parsed` would, without
+   * With a tally or `options.detailed`: counts the call of a line of a common
+   * shape, whose parts `this.shape` holds and whose name is `name`, into the
+   * tally or a brief event, as `parsed` would, without
    * making a line or an event; false for any line it leaves to
    * `parsed` (a call whose arguments or result matter, one that switches ABI
    * or starts a part's process, a resumed call of another name).
@@ -648,7 +671,7 @@ export class StraceParser {
       const entry = this.numberedEntry(started.arch, name, shape.nameId);
       if (!entry.countable) return false;
       this.pending.delete(pid);
-      this.countBy(entry, started.arch, pid);
+      this.countBy(entry, started.arch, pid, started.pos.line, out);
       return true;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
@@ -658,7 +681,7 @@ export class StraceParser {
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
     if (shape.kind === "call") {
-      this.countBy(entry, arch, pid);
+      this.countBy(entry, arch, pid, lineNo, out);
       return true;
     }
     const pos = { file: this.options.file, line: lineNo };
@@ -667,9 +690,11 @@ export class StraceParser {
     return true;
   }
 
-  /** A countable call (see NameEntry) into the tally. */
-  private countBy(entry: NameEntry, arch: Arch, pid: number): void {
-    entry.counter ??= (this.options.tally as CallTally).counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
+  /** A countable call (see NameEntry) started at line `lineNo` into the tally, or else a brief event in `out`. */
+  private countBy(entry: NameEntry, arch: Arch, pid: number, lineNo: number, out: TraceEvent[]): void {
+    const tally = this.options.tally;
+    if (tally === undefined) return brief(pid, this.options.file, lineNo, out);
+    entry.counter ??= tally.counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
     entry.counter(pid);
     this.tallied++;
   }
@@ -744,7 +769,7 @@ export class StraceParser {
     let entry = entries.get(straceName);
     if (entry === undefined) {
       const resolved = resolveName(arch, straceName);
-      entry = { resolved, countable: typeof resolved !== "string" && !this.needsDetail(resolved.name), counter: undefined };
+      entry = { resolved, countable: typeof resolved !== "string" && this.summarized(resolved.name), counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
       entries.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, entry);
     }

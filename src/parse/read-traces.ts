@@ -26,6 +26,8 @@ export interface ReadTracesOptions {
   readonly cwd?: string;
   readonly native?: NativeArch;
   readonly decode?: ReadonlySet<DecodedKind>;
+  /** The calls whose events the reader reads; the others come as brief events (see StraceParseOptions.detailed). */
+  readonly detailed?: ReadonlySet<string>;
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
   readonly progress?: ReadProgress;
 }
@@ -302,6 +304,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   function count(events: readonly ReadEvent[], counts: FileCounts): void {
     for (const event of events) {
       if (event.kind === "syscall") syscalls++;
+      else if (event.kind === "brief") syscalls += event.calls;
       else if (event.kind === "unparsed") {
         unparsed++;
         if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: event.pos, reason: event.reason });
@@ -357,6 +360,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       native: options.native,
       pid: path === "-" ? undefined : pidFromFfName(path),
       decode: options.decode,
+      detailed: options.detailed,
     });
   }
 

@@ -1,10 +1,12 @@
 /**
  * A parser counting calls into a tally (the fast path for common lines) counts
  * what its events would: same calls, same unparsed lines, whatever the lines.
+ * One given the calls whose events are read (`detailed`) emits brief events
+ * for the others in their place, and the same events besides.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { TraceEvent } from "../../src/events/types.js";
+import type { BriefCallsEvent, TraceEvent } from "../../src/events/types.js";
 import { StraceParser } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
@@ -65,4 +67,56 @@ describe("StraceParser with a tally", () => {
       }),
       { numRuns: 3000 },
     ));
+});
+
+const DETAILED: ReadonlySet<string> = new Set(["openat", "socket", "execve"]);
+
+/** Events with the calls of others than DETAILED's as brief events, each run of one pid's as one. */
+function briefly(events: readonly TraceEvent[]): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (const event of events) {
+    const brief: BriefCallsEvent | undefined =
+      event.kind === "brief" ? { ...event } : event.kind === "syscall" && !DETAILED.has(event.name) ? { kind: "brief", pid: event.pid, calls: 1, pos: event.pos } : undefined;
+    const last = out[out.length - 1];
+    if (brief === undefined) out.push(event);
+    else if (last?.kind === "brief" && last.pid === brief.pid) last.calls += brief.calls;
+    else out.push(brief);
+  }
+  return out;
+}
+
+describe("StraceParser with detailed calls", () => {
+  test("emits brief events for the other calls in their place, and the same events besides", () =>
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        const all: TraceEvent[] = [];
+        const full = new StraceParser({ file: "t" });
+        lines.forEach((text, i) => full.line(text, i + 1, all));
+        full.end(all);
+        const brief: TraceEvent[] = [];
+        const parser = new StraceParser({ file: "t", detailed: DETAILED });
+        parser.lines(lines.map((text) => `${text}\n`).join(""), 1, brief);
+        parser.end(brief);
+        // A call the general path reads has its event even when not detailed.
+        expect(briefly(brief)).toEqual(briefly(all));
+      }),
+      { numRuns: 3000 },
+    ));
+
+  test("a run of one process's other calls is one brief event at the first", () => {
+    const out: TraceEvent[] = [];
+    // With a default pid, the parser does not wait for the first line's pid before reading lines on the fast path.
+    const parser = new StraceParser({ file: "t", pid: 1, detailed: DETAILED });
+    parser.lines(
+      ["100 read(3, \"\", 8) = 0", "100 close(3) = 0", "101 brk(NULL) = 0x1", "101 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3", "101 close(3) = 0", ""].join("\n"),
+      1,
+      out,
+    );
+    expect(out.map((event) => (event.kind === "syscall" ? event.name : event))).toEqual([
+      { kind: "brief", pid: 100, calls: 2, pos: { file: "t", line: 1 } },
+      { kind: "brief", pid: 101, calls: 1, pos: { file: "t", line: 3 } },
+      "openat",
+      { kind: "brief", pid: 101, calls: 1, pos: { file: "t", line: 5 } },
+    ]);
+  });
 });

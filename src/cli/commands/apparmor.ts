@@ -1,4 +1,4 @@
-import { APPARMOR_DECODED_KINDS, generateAppArmor } from "../../apparmor/index.js";
+import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, generateAppArmor } from "../../apparmor/index.js";
 import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { symlinksBesideTraces } from "../../record/symlinks.js";
@@ -66,6 +66,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     stdin: io.stdin,
     cwd: io.cwd,
     decode: APPARMOR_DECODED_KINDS,
+    detailed: APPARMOR_CALLS,
     progress: terminalProgress(io.stderr),
   });
   const generated = await generateAppArmor({
