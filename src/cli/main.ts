@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from "node:v8";
 import { runCli } from "./run.js";
+
+// V8 grows the young generation up to 48 MiB while a trace is read, for no gain in speed
+// here: every event dies young. Kept at its first size, peak memory stays flat.
+setFlagsFromString("--semi-space-growth-factor=1");
 
 const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
