@@ -3,12 +3,13 @@
  * `<... resumed>` per pid, follows each process's personality, maps strace's
  * names onto our tables, and turns classified lines into events.
  */
+import { isAscii } from "node:buffer";
 import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/types.js";
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
 import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
-import { commonLine, lineEnd, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
+import { commonLine, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 import { decodeBytes } from "./bytes.js";
 
 export interface StraceParseOptions {
@@ -289,57 +290,30 @@ export class StraceParser {
   }
 
   /**
-   * Parses the lines of `text`, each ended by a LF but maybe the last, the
-   * first numbered `firstLine`, appending their events to `out`; returns how
-   * many there were. The common lines are scanned all at once.
-   */
-  lines(text: string, firstLine: number, out: TraceEvent[]): number {
-    const scanner = this.scanner;
-    const shape = this.shape;
-    let lineNo = firstLine;
-    if (!scanner.load(text)) {
-      // A character beyond ASCII or a `--color` escape somewhere: each line alone.
-      for (let start = 0; start < text.length; lineNo++) {
-        const end = lineEnd(text, start);
-        this.line(text.slice(start, end), lineNo, out);
-        start = end + 1;
-      }
-      return lineNo - firstLine;
-    }
-    for (let start = 0; start < text.length; ) {
-      const scanned = scanner.scan(start);
-      for (let record = 0; record < scanned; record++, lineNo++) {
-        const end = scanner.end(record);
-        const line = text.slice(start, end);
-        if (!scanner.shapeOf(record, shape)) this.uncounted(line, lineNo, out);
-        else if (!(this.counts() && this.counted(text.slice(shape.nameStart, shape.nameEnd), lineNo, out))) {
-          this.uncounted(line, lineNo, out, commonLine(line, shape, start));
-        }
-        start = end + 1;
-      }
-    }
-    return lineNo - firstLine;
-  }
-
-  /**
    * Parses the lines of `bytes` (UTF-8, each ended by a LF but maybe the
-   * last) as `lines` parses their text, for a parser with a tally: the common
-   * lines are scanned all at once and counted from their records, without a
-   * string but their names'; only the others are decoded.
+   * last), the first numbered `firstLine`, appending their events to `out`;
+   * returns how many there were. The common lines are scanned all at once;
+   * those counted into the tally or a brief event (see `counted`) make no
+   * string but their names'.
    */
-  countLines(bytes: Buffer, firstLine: number, out: TraceEvent[]): number {
+  lines(bytes: Buffer, firstLine: number, out: TraceEvent[]): number {
     const scanner = this.scanner;
     const shape = this.shape;
     // `--color` escapes are the general path's to remove.
     const plain = !bytes.includes(0x1b);
+    // Beyond ASCII, a line's scanned byte offsets are not its text's: the general path reads it.
+    const ascii = plain && isAscii(bytes);
     scanner.loadBytes(bytes);
     let lineNo = firstLine;
     for (let start = 0; start < bytes.length; ) {
       const scanned = scanner.scan(start);
       for (let record = 0; record < scanned; record++, lineNo++) {
         const end = scanner.end(record);
-        const common = plain && this.counts() && scanner.shapeOf(record, shape);
-        if (!(common && this.counted(this.nameIn(bytes, shape), lineNo, out))) this.uncounted(decodeBytes(bytes, start, end), lineNo, out);
+        const common = plain && scanner.shapeOf(record, shape);
+        if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), lineNo, out))) {
+          const line = ascii ? bytes.toString("latin1", start, end) : decodeBytes(bytes, start, end);
+          this.uncounted(line, lineNo, out, common && ascii ? commonLine(line, shape, start) : undefined);
+        }
         start = end + 1;
       }
     }

@@ -15,7 +15,7 @@ import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
-import { linesOf, straceBytes, textsOf } from "./stream.js";
+import { linesOf, runsOf, straceBytes } from "./stream.js";
 
 export interface ReadTracesOptions {
   /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
@@ -95,7 +95,7 @@ const READ_CHUNK_BYTES = 256 * 1024;
 const BINARY_CHECK_CHARS = 64 * 1024;
 const SUMMARY_HEADER = /^\s*% time\s+seconds/;
 /** How much of an input's start (at least) decides whether it is an audit log. */
-const DETECT_CHARS = 64 * 1024;
+const DETECT_BYTES = 64 * 1024;
 
 export interface FileCounts {
   lines: number;
@@ -225,33 +225,26 @@ export async function* checkedBytes(
   }
 }
 
-/** The text of one input (see checkedBytes and textsOf). */
-export async function* checkedTexts(
-  file: string,
-  input: AsyncIterable<Uint8Array | string>,
-  counts: FileCounts,
-): AsyncGenerator<string, void, undefined> {
-  for await (const bytes of checkedBytes(file, input, counts)) yield* textsOf(bytes);
-}
-
 /**
- * Whether an input is a kernel audit log, judged on its first DETECT_CHARS (or
- * all of it when shorter), and its text from the start.
+ * Whether an input is a kernel audit log, judged on its first DETECT_BYTES (or
+ * all of it when shorter), and its bytes from the start.
  */
-async function sniffed(texts: AsyncGenerator<string, void, undefined>): Promise<{ audit: boolean; texts: AsyncIterable<string> }> {
-  const head: string[] = [];
-  let chars = 0;
-  while (chars < DETECT_CHARS) {
-    const next = await texts.next();
+async function sniffed(runs: AsyncGenerator<Buffer, void, undefined>): Promise<{ audit: boolean; runs: AsyncIterable<Buffer> }> {
+  // Copies: a run is good only until the next is asked for.
+  const head: Buffer[] = [];
+  let length = 0;
+  while (length < DETECT_BYTES) {
+    const next = await runs.next();
     if (next.done === true) break;
-    head.push(next.value);
-    chars += next.value.length;
+    head.push(Buffer.from(next.value));
+    length += next.value.length;
   }
-  async function* replayed(): AsyncGenerator<string, void, undefined> {
+  async function* replayed(): AsyncGenerator<Buffer, void, undefined> {
     yield* head;
-    yield* texts;
+    yield* runs;
   }
-  return { audit: looksLikeAuditLog(head.join("")), texts: replayed() };
+  const bytes = Buffer.concat(head);
+  return { audit: looksLikeAuditLog(decodeBytes(bytes, 0, bytes.length)), runs: replayed() };
 }
 
 /** Refuses an input, once read, that is empty or (unless an audit log) has no strace line. */
@@ -267,9 +260,9 @@ export function strictError(first: UnparsedPlace, unparsed: number): InputError 
   return new InputError(`${first.reason} (--strict: ${unparsed} line(s) not understood)`, first.pos);
 }
 
-/** Reads the lines of a text of an input (see StraceParser.lines) into `out`. */
+/** Reads the lines of a run of an input's bytes (see StraceParser.lines) into `out`. */
 interface LinesReader {
-  lines(text: string, firstLine: number, out: ReadEvent[]): number;
+  lines(bytes: Buffer, firstLine: number, out: ReadEvent[]): number;
   end(out: ReadEvent[]): void;
 }
 
@@ -348,8 +341,8 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
 
   function linesReader(path: string, file: string, audit: boolean, records: boolean): LinesReader {
     if (audit) {
-      const lines = (text: string, firstLine: number, out: ReadEvent[]) => {
-        const batch = linesOf(text);
+      const lines = (bytes: Buffer, firstLine: number, out: ReadEvent[]) => {
+        const batch = linesOf(decodeBytes(bytes, 0, bytes.length));
         batch.forEach((line, i) => auditLine(file, line, firstLine + i, out, records));
         return batch.length;
       };
@@ -370,14 +363,16 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const unparsedBefore = unparsed;
     const input = readInput(path, options);
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
-    const { audit, texts } = await sniffed(checkedTexts(file, tracked, counts));
+    const { audit, runs } = await sniffed(checkedBytes(file, tracked, counts));
     if (audit) auditLogs.push(file);
     const reader = linesReader(path, file, audit, records);
-    for await (const text of texts) {
-      const out: ReadEvent[] = [];
-      counts.lines += reader.lines(text, counts.lines + 1, out);
-      count(out, counts);
-      if (out.length > 0) yield out;
+    for await (const bytes of runs) {
+      for (const run of runsOf(bytes)) {
+        const out: ReadEvent[] = [];
+        counts.lines += reader.lines(run, counts.lines + 1, out);
+        count(out, counts);
+        if (out.length > 0) yield out;
+      }
     }
     const out: ReadEvent[] = [];
     reader.end(out);

@@ -26,22 +26,28 @@ function asBuffer(chunk: Uint8Array | string): Buffer {
 }
 
 /**
- * The most bytes decoded into one text, unless a line is longer: V8 allocates
- * larger strings apart from the others (above 128 KiB), several times slower.
+ * The most bytes of a run of lines read at once, unless a line is longer: a
+ * text decoded from more would be allocated apart from the others (above 128
+ * KiB, several times slower), and a reader's batch of events would live longer.
  */
-const TEXT_BYTES = 64 * 1024;
+const RUN_BYTES = 64 * 1024;
 
-/** The texts of `bytes` (whole lines, see straceBytes): runs of whole lines of about TEXT_BYTES at most. */
-export function* textsOf(bytes: Buffer): Generator<string, void, undefined> {
+/** The runs of whole lines of `bytes` (whole lines, see straceBytes) of about RUN_BYTES at most: views of it. */
+export function* runsOf(bytes: Buffer): Generator<Buffer, void, undefined> {
   for (let from = 0; from < bytes.length; ) {
     let to = bytes.length;
-    if (bytes.length - from > TEXT_BYTES) {
-      const lf = bytes.lastIndexOf(LF, from + TEXT_BYTES - 1);
-      to = (lf >= from ? lf : bytes.indexOf(LF, from + TEXT_BYTES)) + 1;
+    if (bytes.length - from > RUN_BYTES) {
+      const lf = bytes.lastIndexOf(LF, from + RUN_BYTES - 1);
+      to = (lf >= from ? lf : bytes.indexOf(LF, from + RUN_BYTES)) + 1;
     }
-    yield decodeBytes(bytes, from, to);
+    yield bytes.subarray(from, to);
     from = to;
   }
+}
+
+/** The texts of the runs of `bytes` (see runsOf). */
+export function* textsOf(bytes: Buffer): Generator<string, void, undefined> {
+  for (const run of runsOf(bytes)) yield decodeBytes(run, 0, run.length);
 }
 
 /**
@@ -72,23 +78,18 @@ export async function* straceBytes(input: AsyncIterable<Uint8Array | string>): A
   if (pending.length > 0) yield Buffer.concat(pending);
 }
 
-/** The text of a chunked input in runs of whole lines (see straceBytes and textsOf). */
-export async function* straceTexts(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<string, void, undefined> {
-  for await (const bytes of straceBytes(input)) yield* textsOf(bytes);
-}
-
-/** The lines of a text of straceTexts. */
+/** The lines of a text of textsOf. */
 export function linesOf(text: string): string[] {
   const lines = text.split("\n");
   if (text.endsWith("\n")) lines.pop();
   return lines;
 }
 
-/** The lines of a chunked input, in batches (one per chunk, see straceTexts): per-batch rather than per-line iteration keeps large traces fast. */
+/** The lines of a chunked input, in batches (one per run, see textsOf): per-batch rather than per-line iteration keeps large traces fast. */
 export async function* straceLines(
   input: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  for await (const text of straceTexts(input)) yield linesOf(text);
+  for await (const bytes of straceBytes(input)) for (const text of textsOf(bytes)) yield linesOf(text);
 }
 
 /**
@@ -102,10 +103,12 @@ export async function* parseStraceBatches(
 ): AsyncGenerator<readonly TraceEvent[], void, undefined> {
   const parser = new StraceParser(options);
   let lineNo = 1;
-  for await (const text of straceTexts(input)) {
-    const out: TraceEvent[] = [];
-    lineNo += parser.lines(text, lineNo, out);
-    if (out.length > 0) yield out;
+  for await (const bytes of straceBytes(input)) {
+    for (const run of runsOf(bytes)) {
+      const out: TraceEvent[] = [];
+      lineNo += parser.lines(run, lineNo, out);
+      if (out.length > 0) yield out;
+    }
   }
   const out: TraceEvent[] = [];
   parser.end(out);

@@ -143,7 +143,7 @@ export async function readPart(
   let lineNo = firstLine;
   for await (const bytes of checkedBytes(part.file, chunks, output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
-    const lines = parser.countLines(bytes, lineNo, out);
+    const lines = parser.lines(bytes, lineNo, out);
     lineNo += lines;
     output.counts.lines += lines;
     output.note(out);

@@ -16,7 +16,7 @@ function read(lines: readonly string[], tallied: boolean) {
   const parser = new StraceParser({ file: "t", decode: SECCOMP_DECODED_KINDS, tally: tallied ? census : undefined });
   const out: TraceEvent[] = [];
   // The tallying parser reads the bytes of the lines at once, as those of a chunk of a file.
-  if (tallied) parser.countLines(Buffer.from(lines.map((line) => `${line}\n`).join("")), 1, out);
+  if (tallied) parser.lines(Buffer.from(lines.map((line) => `${line}\n`).join("")), 1, out);
   else lines.forEach((line, i) => parser.line(line, i + 1, out));
   parser.end(out);
   census.addAll(out);
@@ -95,7 +95,7 @@ describe("StraceParser with detailed calls", () => {
         full.end(all);
         const brief: TraceEvent[] = [];
         const parser = new StraceParser({ file: "t", detailed: DETAILED });
-        parser.lines(lines.map((text) => `${text}\n`).join(""), 1, brief);
+        parser.lines(Buffer.from(lines.map((text) => `${text}\n`).join("")), 1, brief);
         parser.end(brief);
         // A call the general path reads has its event even when not detailed.
         expect(briefly(brief)).toEqual(briefly(all));
@@ -108,7 +108,7 @@ describe("StraceParser with detailed calls", () => {
     // With a default pid, the parser does not wait for the first line's pid before reading lines on the fast path.
     const parser = new StraceParser({ file: "t", pid: 1, detailed: DETAILED });
     parser.lines(
-      ["100 read(3, \"\", 8) = 0", "100 close(3) = 0", "101 brk(NULL) = 0x1", "101 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3", "101 close(3) = 0", ""].join("\n"),
+      Buffer.from(["100 read(3, \"\", 8) = 0", "100 close(3) = 0", "101 brk(NULL) = 0x1", "101 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3", "101 close(3) = 0", ""].join("\n")),
       1,
       out,
     );
