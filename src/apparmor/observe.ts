@@ -11,6 +11,7 @@
 import type { AppArmorEvent, DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
 import { ADDRESS_FAMILIES, AF_INET, AF_INET6, AF_UNIX, CLONE_FLAGS, FCNTL_COMMANDS, FLOCK_OPERATIONS, OPEN_FLAGS } from "../parse/constants.js";
 import { callsDecodedAs } from "../parse/decode.js";
+import type { DetailedCalls } from "../parse/parser.js";
 import { splitArgs } from "../parse/scan.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { NETWORK_DOMAINS, NETWORK_TYPES } from "../policy/apparmor-vocabulary.js";
@@ -150,14 +151,47 @@ const FD_CALLS = ["getdents", "getdents64", "flock", "fcntl", "fcntl64", "fchdir
 type FdCall = (typeof FD_CALLS)[number];
 /** Kinds of decoded arguments each call of which the observer reads. */
 const READ_KINDS: readonly DecodedArgs["call"][] = ["open", "execve", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"];
+const MMAP_CALLS: ReadonlySet<string> = new Set(callsDecodedAs(["mmap"]));
+
+/**
+ * Whether an mmap's arguments, as strace printed them, may ask for PROT_EXEC
+ * (what the observer reads of mmaps): its third argument is not in words
+ * (`-X raw`, `-X verbose`) or names PROT_EXEC. The first two are numbers.
+ */
+export function mayMapExecutable(args: string): boolean {
+  const second = args.indexOf(", ");
+  const third = second < 0 ? -1 : args.indexOf(", ", second + 2);
+  if (third < 0) return true;
+  const start = third + 2;
+  const next = args.indexOf(", ", start);
+  const end = next < 0 ? args.length : next;
+  if (!args.startsWith("PROT_", start)) return true;
+  for (let i = start; i < end; i++) if (!isFlagChar(args.charCodeAt(i))) return true;
+  for (let at = args.indexOf("PROT_EXEC", start); at >= 0 && at < end; at = args.indexOf("PROT_EXEC", at + 1)) {
+    const after = at + "PROT_EXEC".length;
+    if ((at === start || args.charCodeAt(at - 1) === BAR) && (after === end || args.charCodeAt(after) === BAR)) return true;
+  }
+  return false;
+}
+
+const BAR = 0x7c; // |
+
+/** A character of symbolic flags: `A-Z`, `_`, `|`. */
+function isFlagChar(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === BAR;
+}
+
 /**
  * The calls whose events the observer reads: readTraces' `detailed` for AppArmor. Any
- * other (read, write, close, stat, …) only tells that its process is alive.
+ * other (read, write, close, stat, an mmap that maps nothing executable, …) only
+ * tells that its process is alive.
  */
-export const APPARMOR_CALLS: ReadonlySet<string> = new Set<string>([
-  ...UID_CALLS, ...RESUID_CALLS, ...FORKS, ...Object.keys(CALL_CAPABILITIES), ...Object.keys(CHOWN_CALLS), "ptrace", ...UNIX_BY_FD_CALLS, ...DUP_CALLS,
-  ...callsDecodedAs(READ_KINDS), ...PATH_CALLS, ...FD_CALLS,
-]);
+export const APPARMOR_CALLS: DetailedCalls = new Map(
+  [
+    ...UID_CALLS, ...RESUID_CALLS, ...FORKS, ...Object.keys(CALL_CAPABILITIES), ...Object.keys(CHOWN_CALLS), "ptrace", ...UNIX_BY_FD_CALLS, ...DUP_CALLS,
+    ...callsDecodedAs(READ_KINDS), ...PATH_CALLS, ...FD_CALLS,
+  ].map((name) => [name, MMAP_CALLS.has(name) ? mayMapExecutable : undefined]),
+);
 /**
  * The kinds of decoded arguments the observer reads: what `readTraces` needs to decode for
  * AppArmor (other calls count by name alone, and most, reads, writes, closes, not at all).

@@ -9,7 +9,7 @@
  * - parseAuditText / parseAudit / looksLikeAuditLog: kernel audit logs (audit/).
  */
 export { parseStrace, parseStraceBatches, parseStraceText } from "./stream.js";
-export { pidFromFfName, type StraceParseOptions } from "./parser.js";
+export { pidFromFfName, type DetailedCalls, type StraceParseOptions } from "./parser.js";
 export { ALL_DECODED_KINDS, decodeArgs, type DecodedKind } from "./decode.js";
 export {
   auditMessages,

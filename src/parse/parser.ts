@@ -22,12 +22,12 @@ export interface StraceParseOptions {
   /** Which kinds of arguments to decode; default all. Calls of other kinds get `decoded: undefined`. */
   readonly decode?: ReadonlySet<DecodedKind>;
   /**
-   * The calls (our tables' names) whose events the reader reads; any other
-   * call comes as a BriefCallsEvent, whose lines of the common shapes are read
-   * without building anything. Default: every call has its event. Not with
-   * `tally`, which counts those calls instead.
+   * The calls whose events the reader reads; any other call comes as a
+   * BriefCallsEvent, whose lines of the common shapes are read without
+   * building anything. Default: every call has its event. Not with `tally`,
+   * which counts those calls instead.
    */
-  readonly detailed?: ReadonlySet<string>;
+  readonly detailed?: DetailedCalls;
   /**
    * The lines start in the middle of a trace (a part of a large trace read in
    * parallel): see `deferred()` and `carry()`.
@@ -41,6 +41,14 @@ export interface StraceParseOptions {
    */
   readonly tally?: CallTally;
 }
+
+/**
+ * Calls by our tables' names, each with a test of its arguments (as strace
+ * printed them) when only some of its calls matter: those it is true for, and
+ * it is when unsure. The test spares the others their events on the fast path;
+ * a line of a rarer shape has its event anyway.
+ */
+export type DetailedCalls = ReadonlyMap<string, ((args: string) => boolean) | undefined>;
 
 /** Counts calls in place of their events (see StraceParseOptions.tally). */
 export interface CallTally {
@@ -116,6 +124,8 @@ interface NameEntry {
   readonly resolved: ResolvedName | string;
   /** Whether `counted` may count its calls: resolved, and no event needed (see `summarized`). */
   readonly countable: boolean;
+  /** For a call not countable, the test of its arguments that says whether this one needs its event (see DetailedCalls). */
+  readonly detailIf: ((args: string) => boolean) | undefined;
   /** The tally's counter of its calls (see CallTally.counter), made on the first. */
   counter: ((pid: number) => void) | undefined;
 }
@@ -286,7 +296,7 @@ export class StraceParser {
   line(text: string, lineNo: number, out: TraceEvent[]): void {
     const shape = this.shape;
     const common = this.counts() && this.scanner.scanOne(text, shape);
-    if (!(common && this.counted(text.slice(shape.nameStart, shape.nameEnd), lineNo, out))) this.uncounted(text, lineNo, out);
+    if (!(common && this.counted(text.slice(shape.nameStart, shape.nameEnd), text, lineNo, out))) this.uncounted(text, lineNo, out);
   }
 
   /**
@@ -310,7 +320,7 @@ export class StraceParser {
       for (let record = 0; record < scanned; record++, lineNo++) {
         const end = scanner.end(record);
         const common = plain && scanner.shapeOf(record, shape);
-        if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), lineNo, out))) {
+        if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), bytes, lineNo, out))) {
           const line = ascii ? bytes.toString("latin1", start, end) : decodeBytes(bytes, start, end);
           this.uncounted(line, lineNo, out, common && ascii ? commonLine(line, shape, start) : undefined);
         }
@@ -633,7 +643,7 @@ export class StraceParser {
    * `parsed` (a call whose arguments or result matter, one that switches ABI
    * or starts a part's process, a resumed call of another name).
    */
-  private counted(name: string, lineNo: number, out: TraceEvent[]): boolean {
+  private counted(name: string, source: string | Buffer, lineNo: number, out: TraceEvent[]): boolean {
     const shape = this.shape;
     if (shape.pid === undefined) return false;
     const { pid, nr } = shape;
@@ -651,7 +661,7 @@ export class StraceParser {
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
     const entry = this.numberedEntry(arch, name, shape.nameId);
-    if (!entry.countable || !fitsCall(arch, entry.resolved, nr)) return false;
+    if (!(entry.countable || (shape.kind === "call" && this.needsNoDetail(entry, source))) || !fitsCall(arch, entry.resolved, nr)) return false;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
     if (shape.kind === "call") {
@@ -662,6 +672,14 @@ export class StraceParser {
     const resolvedName = (entry.resolved as ResolvedName).name;
     this.pending.set(pid, { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: "", movedFrom: undefined });
     return true;
+  }
+
+  /** Whether the call whose line `this.shape` describes in `source` fails its entry's test (see DetailedCalls). */
+  private needsNoDetail(entry: NameEntry, source: string | Buffer): boolean {
+    const test = entry.detailIf;
+    if (test === undefined) return false;
+    const { argsStart, argsEnd } = this.shape;
+    return !test(typeof source === "string" ? source.slice(argsStart, argsEnd) : source.toString("latin1", argsStart, argsEnd));
   }
 
   /** A countable call (see NameEntry) started at line `lineNo` into the tally, or else a brief event in `out`. */
@@ -743,7 +761,9 @@ export class StraceParser {
     let entry = entries.get(straceName);
     if (entry === undefined) {
       const resolved = resolveName(arch, straceName);
-      entry = { resolved, countable: typeof resolved !== "string" && this.summarized(resolved.name), counter: undefined };
+      const countable = typeof resolved !== "string" && this.summarized(resolved.name);
+      const detailIf = typeof resolved === "string" || countable || FORKS.has(resolved.name) ? undefined : this.options.detailed?.get(resolved.name);
+      entry = { resolved, countable, detailIf, counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
       entries.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, entry);
     }

@@ -13,7 +13,7 @@ import { looksLikeAuditLog } from "./audit/detect.js";
 import { classifyLine } from "./audit/line.js";
 import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
-import { pidFromFfName, StraceParser } from "./parser.js";
+import { pidFromFfName, StraceParser, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
 import { linesOf, runsOf, straceBytes } from "./stream.js";
 
@@ -27,7 +27,7 @@ export interface ReadTracesOptions {
   readonly native?: NativeArch;
   readonly decode?: ReadonlySet<DecodedKind>;
   /** The calls whose events the reader reads; the others come as brief events (see StraceParseOptions.detailed). */
-  readonly detailed?: ReadonlySet<string>;
+  readonly detailed?: DetailedCalls;
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
   readonly progress?: ReadProgress;
 }

@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { BriefCallsEvent, TraceEvent } from "../../src/events/types.js";
-import { StraceParser } from "../../src/parse/parser.js";
+import type { BriefCallsEvent, SyscallEvent, TraceEvent } from "../../src/events/types.js";
+import { StraceParser, type DetailedCalls } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
 
@@ -69,14 +69,25 @@ describe("StraceParser with a tally", () => {
     ));
 });
 
-const DETAILED: ReadonlySet<string> = new Set(["openat", "socket", "execve"]);
+/** openat and execve, and a socket of another family than AF_INET (as strace prints it: some other lines make events anyway). */
+const DETAILED: DetailedCalls = new Map([
+  ["openat", undefined],
+  ["socket", (args: string) => !args.startsWith("AF_INET,")],
+  ["execve", undefined],
+]);
+
+function isDetailed(event: SyscallEvent): boolean {
+  if (!DETAILED.has(event.name)) return false;
+  const test = DETAILED.get(event.name);
+  return test === undefined || test(event.rawArgs);
+}
 
 /** Events with the calls of others than DETAILED's as brief events, each run of one pid's as one. */
 function briefly(events: readonly TraceEvent[]): TraceEvent[] {
   const out: TraceEvent[] = [];
   for (const event of events) {
     const brief: BriefCallsEvent | undefined =
-      event.kind === "brief" ? { ...event } : event.kind === "syscall" && !DETAILED.has(event.name) ? { kind: "brief", pid: event.pid, calls: 1, pos: event.pos } : undefined;
+      event.kind === "brief" ? { ...event } : event.kind === "syscall" && !isDetailed(event) ? { kind: "brief", pid: event.pid, calls: 1, pos: event.pos } : undefined;
     const last = out[out.length - 1];
     if (brief === undefined) out.push(event);
     else if (last?.kind === "brief" && last.pid === brief.pid) last.calls += brief.calls;
