@@ -133,13 +133,13 @@ export interface PersonalityEvent {
 }
 
 /**
- * Calls the reader did not ask to see (StraceParseOptions.detailed): only that
- * `pid` made them, `calls` of them in a row, the first at `pos`.
+ * A call the reader did not ask to see (StraceParseOptions.detailed), the
+ * first such call `pid` made since its first line or its last exit: it stands
+ * for those after it, which make no event.
  */
 export interface BriefCallsEvent {
   readonly kind: "brief";
   readonly pid: number;
-  calls: number;
   readonly pos: SourcePos;
 }
 

@@ -46,7 +46,9 @@ export interface StraceParseOptions {
  * Calls by our tables' names, each with a test of its arguments (as strace
  * printed them) when only some of its calls matter: those it is true for, and
  * it is when unsure. The test spares the others their events on the fast path;
- * a line of a rarer shape has its event anyway.
+ * a line of a rarer shape has its event anyway. A call split by
+ * `<unfinished ...>` is tested on the arguments before the split: a test must
+ * be true when the argument it reads is not there.
  */
 export type DetailedCalls = ReadonlyMap<string, ((args: string) => boolean) | undefined>;
 
@@ -122,7 +124,7 @@ interface ResolvedName {
 /** What the parser knows of a strace name on one ABI (see `StraceParser.entry`). */
 interface NameEntry {
   readonly resolved: ResolvedName | string;
-  /** Whether `counted` may count its calls: resolved, and no event needed (see `summarized`). */
+  /** Whether `counted` may count its calls: resolved, and no event needed (see `eventless`). */
   readonly countable: boolean;
   /** For a call not countable, the test of its arguments that says whether this one needs its event (see DetailedCalls). */
   readonly detailIf: ((args: string) => boolean) | undefined;
@@ -147,13 +149,6 @@ function resolveName(arch: Arch, straceName: string): ResolvedName | string {
 function fitsCall(arch: Arch, resolved: ResolvedName | string, printedNr: number | undefined): boolean {
   if (typeof resolved === "string") return false;
   return printedNr === undefined || resolved.nr === printedNr || resolved.nr === printedNr + ARCH_INFO[arch].nrBase;
-}
-
-/** A call of `pid` at `file:line` the reader did not ask to see, into `out`: into its last event when that is one of them. */
-function brief(pid: number, file: string, line: number, out: TraceEvent[]): void {
-  const last = out[out.length - 1];
-  if (last?.kind === "brief" && last.pid === pid) last.calls++;
-  else out.push({ kind: "brief", pid, calls: 1, pos: { file, line } });
 }
 
 const TIPS_TOP = /^ {2}_{20,} /;
@@ -210,8 +205,10 @@ export class StraceParser {
   private readonly deferredLines: DeferredLine[] = [];
   /** With `midTrace`: whether some line needed state from before the part that `carry` cannot pass on. */
   private needsLinesBefore = false;
-  /** The calls given to `options.tally` so far. */
-  tallied = 0;
+  /** The calls that made no event of their own so far: counted into `options.tally`, or summarized by brief events. */
+  summarized = 0;
+  /** The processes whose calls a brief event stands for since they started or last exited (see BriefCallsEvent). */
+  private readonly briefed = new Set<number>();
   private readonly shape = commonLineShape();
   /** Scans the common lines it reads. */
   private readonly scanner: CommonLineScanner;
@@ -454,6 +451,7 @@ export class StraceParser {
         this.flush(pid, out);
         this.archOf.delete(pid);
         this.live.delete(pid);
+        this.briefed.delete(pid);
         if (pid === this.rootPid) this.rootExited = true;
         const how = line.kind === "exited" ? { exited: line.status } : { killedBy: line.signal, coreDumped: line.coreDumped };
         out.push({ kind: "exit", pid, how, pos });
@@ -501,7 +499,7 @@ export class StraceParser {
           movedFrom: undefined,
         };
         if (line.result === undefined) this.suspend(pid, line.movedTo, joined, out);
-        else this.emit(out, this.event(pid, joined, joined.arch, joined.pos, joined.text, line.result));
+        else this.ended(pid, joined, line.result, out);
         return;
       }
     }
@@ -517,7 +515,7 @@ export class StraceParser {
     }
     const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
-    for (const [pid, call] of calls) this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, undefined));
+    for (const [pid, call] of calls) this.ended(pid, call, undefined, out);
   }
 
   /**
@@ -610,7 +608,17 @@ export class StraceParser {
     const call = this.pending.get(pid);
     if (call === undefined) return;
     this.pending.delete(pid);
-    this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, undefined));
+    this.ended(pid, call, undefined, out);
+  }
+
+  /**
+   * The event of a pending call ended by `result` (undefined: never resumed);
+   * without a tally, a brief event for one started in `counted` (its text left
+   * empty): its arguments were judged there.
+   */
+  private ended(pid: number, call: PendingCall, result: CallResult | undefined, out: TraceEvent[]): void {
+    if (call.text === "" && this.options.tally === undefined) this.brief(pid, call.pos.line, out);
+    else this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, result));
   }
 
   /** A call's event (see `event`) into `out`, or its count into the tally (see StraceParseOptions.tally). */
@@ -627,7 +635,7 @@ export class StraceParser {
    * `counted`): never a fork (the parser reads its child's pid); else as
    * `options.detailed` says, or without it, when no argument of it is decoded.
    */
-  private summarized(name: string): boolean {
+  private eventless(name: string): boolean {
     if (FORKS.has(name)) return false;
     const detailed = this.options.detailed;
     if (detailed !== undefined) return !detailed.has(name);
@@ -653,7 +661,8 @@ export class StraceParser {
       if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
       // Named, a resumed call is what its start's name resolves to (resolveCall), whatever its `-n` number.
       const entry = this.numberedEntry(started.arch, name, shape.nameId);
-      if (!entry.countable) return false;
+      // A call started on this path (its text left empty) was judged on its arguments then.
+      if (!(entry.countable || started.text === "")) return false;
       this.pending.delete(pid);
       this.countBy(entry, started.arch, pid, started.pos.line, out);
       return true;
@@ -661,7 +670,7 @@ export class StraceParser {
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
     const arch = this.archFor(pid);
     const entry = this.numberedEntry(arch, name, shape.nameId);
-    if (!(entry.countable || (shape.kind === "call" && this.needsNoDetail(entry, source))) || !fitsCall(arch, entry.resolved, nr)) return false;
+    if (!(entry.countable || this.needsNoDetail(entry, source)) || !fitsCall(arch, entry.resolved, nr)) return false;
     if (midTrace) this.started.add(pid);
     this.flush(pid, out);
     if (shape.kind === "call") {
@@ -674,6 +683,13 @@ export class StraceParser {
     return true;
   }
 
+  /** A call of `pid` started at line `lineNo` that the reader did not ask to see: a brief event, if the first since `pid` started or exited. */
+  private brief(pid: number, lineNo: number, out: TraceEvent[]): void {
+    this.summarized++;
+    if (!this.briefed.has(pid)) out.push({ kind: "brief", pid, pos: { file: this.options.file, line: lineNo } });
+    this.briefed.add(pid);
+  }
+
   /** Whether the call whose line `this.shape` describes in `source` fails its entry's test (see DetailedCalls). */
   private needsNoDetail(entry: NameEntry, source: string | Buffer): boolean {
     const test = entry.detailIf;
@@ -682,19 +698,19 @@ export class StraceParser {
     return !test(typeof source === "string" ? source.slice(argsStart, argsEnd) : source.toString("latin1", argsStart, argsEnd));
   }
 
-  /** A countable call (see NameEntry) started at line `lineNo` into the tally, or else a brief event in `out`. */
+  /** A countable call (see NameEntry) started at line `lineNo` into the tally, or else summarized by a brief event in `out`. */
   private countBy(entry: NameEntry, arch: Arch, pid: number, lineNo: number, out: TraceEvent[]): void {
     const tally = this.options.tally;
-    if (tally === undefined) return brief(pid, this.options.file, lineNo, out);
+    if (tally === undefined) return this.brief(pid, lineNo, out);
+    this.summarized++;
     entry.counter ??= tally.counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
     entry.counter(pid);
-    this.tallied++;
   }
 
   /** A call into the tally (`counted` and `emit` run only with one). */
   private count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
     this.options.tally?.count(file, arch, name, pid, decoded);
-    this.tallied++;
+    this.summarized++;
   }
 
   /** The event of a call; an unparsed line when its name or number is not in our tables. */
@@ -761,7 +777,7 @@ export class StraceParser {
     let entry = entries.get(straceName);
     if (entry === undefined) {
       const resolved = resolveName(arch, straceName);
-      const countable = typeof resolved !== "string" && this.summarized(resolved.name);
+      const countable = typeof resolved !== "string" && this.eventless(resolved.name);
       const detailIf = typeof resolved === "string" || countable || FORKS.has(resolved.name) ? undefined : this.options.detailed?.get(resolved.name);
       entry = { resolved, countable, detailIf, counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.

@@ -264,6 +264,8 @@ export function strictError(first: UnparsedPlace, unparsed: number): InputError 
 interface LinesReader {
   lines(bytes: Buffer, firstLine: number, out: ReadEvent[]): number;
   end(out: ReadEvent[]): void;
+  /** The calls read so far that made no event of their own (see StraceParser.summarized). */
+  readonly summarized: number;
 }
 
 /**
@@ -294,10 +296,14 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   let bytesRead = 0;
   let total: number | undefined;
 
-  function count(events: readonly ReadEvent[], counts: FileCounts): void {
+  /** Counts `events`, read with `summarized` calls that made no event of their own. */
+  function count(events: readonly ReadEvent[], counts: FileCounts, summarized: number): void {
+    syscalls += summarized;
+    counts.understood += summarized;
     for (const event of events) {
+      // A brief event's call is among its parser's summarized calls.
+      if (event.kind === "brief") continue;
       if (event.kind === "syscall") syscalls++;
-      else if (event.kind === "brief") syscalls += event.calls;
       else if (event.kind === "unparsed") {
         unparsed++;
         if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: event.pos, reason: event.reason });
@@ -346,7 +352,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
         batch.forEach((line, i) => auditLine(file, line, firstLine + i, out, records));
         return batch.length;
       };
-      return { lines, end: () => undefined };
+      return { lines, end: () => undefined, summarized: 0 };
     }
     return new StraceParser({
       file,
@@ -369,14 +375,15 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     for await (const bytes of runs) {
       for (const run of runsOf(bytes)) {
         const out: ReadEvent[] = [];
+        const summarized = reader.summarized;
         counts.lines += reader.lines(run, counts.lines + 1, out);
-        count(out, counts);
+        count(out, counts, reader.summarized - summarized);
         if (out.length > 0) yield out;
       }
     }
     const out: ReadEvent[] = [];
     reader.end(out);
-    count(out, counts);
+    count(out, counts, 0);
     lines += counts.lines;
     checkInputEnd(file, counts, audit);
     const first = firstUnparsed[0];

@@ -100,13 +100,13 @@ export class PartOutput {
   private syscalls = 0;
   private unparsed = 0;
   private readonly firstUnparsed: UnparsedPlace[] = [];
-  private readonly talliedBefore: number;
+  private readonly summarizedBefore: number;
 
   constructor(
     private readonly parser: StraceParser,
     private readonly visit: (events: readonly TraceEvent[]) => void,
   ) {
-    this.talliedBefore = parser.tallied;
+    this.summarizedBefore = parser.summarized;
   }
 
   note(events: readonly TraceEvent[]): void {
@@ -119,10 +119,10 @@ export class PartOutput {
   }
 
   end(): OutputCounts {
-    // Calls the parser counted into its tally made no events.
-    const tallied = this.parser.tallied - this.talliedBefore;
-    const counts = { ...this.counts, understood: this.counts.understood + tallied };
-    return { counts, syscalls: this.syscalls + tallied, unparsed: this.unparsed, firstUnparsed: this.firstUnparsed };
+    // Calls the parser counted into its tally or summarized by brief events made no events of their own.
+    const summarized = this.parser.summarized - this.summarizedBefore;
+    const counts = { ...this.counts, understood: this.counts.understood + summarized };
+    return { counts, syscalls: this.syscalls + summarized, unparsed: this.unparsed, firstUnparsed: this.firstUnparsed };
   }
 }
 

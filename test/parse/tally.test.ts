@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { BriefCallsEvent, SyscallEvent, TraceEvent } from "../../src/events/types.js";
+import type { SyscallEvent, TraceEvent } from "../../src/events/types.js";
 import { StraceParser, type DetailedCalls } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
@@ -82,16 +82,15 @@ function isDetailed(event: SyscallEvent): boolean {
   return test === undefined || test(event.rawArgs);
 }
 
-/** Events with the calls of others than DETAILED's as brief events, each run of one pid's as one. */
+/** Events with each call of others than DETAILED's as a brief event, but those after a process's first since its start or exit. */
 function briefly(events: readonly TraceEvent[]): TraceEvent[] {
   const out: TraceEvent[] = [];
+  const briefed = new Set<number>();
   for (const event of events) {
-    const brief: BriefCallsEvent | undefined =
-      event.kind === "brief" ? { ...event } : event.kind === "syscall" && !isDetailed(event) ? { kind: "brief", pid: event.pid, calls: 1, pos: event.pos } : undefined;
-    const last = out[out.length - 1];
-    if (brief === undefined) out.push(event);
-    else if (last?.kind === "brief" && last.pid === brief.pid) last.calls += brief.calls;
-    else out.push(brief);
+    if (event.kind === "exit") briefed.delete(event.pid);
+    if (event.kind !== "brief" && !(event.kind === "syscall" && !isDetailed(event))) out.push(event);
+    else if (!briefed.has(event.pid)) out.push({ kind: "brief", pid: event.pid, pos: event.pos });
+    if (event.kind === "brief" || event.kind === "syscall") briefed.add(event.pid);
   }
   return out;
 }
@@ -99,14 +98,18 @@ function briefly(events: readonly TraceEvent[]): TraceEvent[] {
 describe("StraceParser with detailed calls", () => {
   test("emits brief events for the other calls in their place, and the same events besides", () =>
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+      fc.property(fc.array(line, { maxLength: 40 }), fc.nat(40), (lines, cut) => {
         const all: TraceEvent[] = [];
         const full = new StraceParser({ file: "t" });
         lines.forEach((text, i) => full.line(text, i + 1, all));
         full.end(all);
         const brief: TraceEvent[] = [];
         const parser = new StraceParser({ file: "t", detailed: DETAILED });
-        parser.lines(Buffer.from(lines.map((text) => `${text}\n`).join("")), 1, brief);
+        // In two runs: a run with a `--color` escape is read on the general path, and calls cross runs.
+        const run = (from: number, to: number) => Buffer.from(lines.slice(from, to).map((text) => `${text}\n`).join(""));
+        const at = Math.min(cut, lines.length);
+        parser.lines(run(0, at), 1, brief);
+        parser.lines(run(at, lines.length), at + 1, brief);
         parser.end(brief);
         // A call the general path reads has its event even when not detailed.
         expect(briefly(brief)).toEqual(briefly(all));
@@ -114,20 +117,34 @@ describe("StraceParser with detailed calls", () => {
       { numRuns: 3000 },
     ));
 
-  test("a run of one process's other calls is one brief event at the first", () => {
+  test("a call judged by its arguments before <unfinished ...> stays brief when it resumes on the general path", () => {
+    const out: TraceEvent[] = [];
+    const parser = new StraceParser({ file: "t", pid: 1, detailed: DETAILED });
+    parser.lines(Buffer.from("100 socket(AF_INET, SOCK_STREAM, 0 <unfinished ...>\n"), 1, out);
+    // The `--color` escape sends this run's lines to the general path.
+    parser.lines(Buffer.from('100 <... socket resumed>) = 3\n101 write(1, "\x1b[0m", 4) = 4\n'), 2, out);
+    parser.end(out);
+    expect(out).toEqual([
+      { kind: "brief", pid: 100, pos: { file: "t", line: 1 } },
+      expect.objectContaining({ kind: "syscall", pid: 101, name: "write" }),
+    ]);
+  });
+
+  test("a process's other calls are one brief event at the first, and again after it exits", () => {
     const out: TraceEvent[] = [];
     // With a default pid, the parser does not wait for the first line's pid before reading lines on the fast path.
     const parser = new StraceParser({ file: "t", pid: 1, detailed: DETAILED });
     parser.lines(
-      Buffer.from(["100 read(3, \"\", 8) = 0", "100 close(3) = 0", "101 brk(NULL) = 0x1", "101 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3", "101 close(3) = 0", ""].join("\n")),
+      Buffer.from(["100 read(3, \"\", 8) = 0", "100 close(3) = 0", "101 brk(NULL) = 0x1", "101 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3", "101 close(3) = 0", "100 +++ exited with 0 +++", "100 brk(NULL) = 0x1", ""].join("\n")),
       1,
       out,
     );
     expect(out.map((event) => (event.kind === "syscall" ? event.name : event))).toEqual([
-      { kind: "brief", pid: 100, calls: 2, pos: { file: "t", line: 1 } },
-      { kind: "brief", pid: 101, calls: 1, pos: { file: "t", line: 3 } },
+      { kind: "brief", pid: 100, pos: { file: "t", line: 1 } },
+      { kind: "brief", pid: 101, pos: { file: "t", line: 3 } },
       "openat",
-      { kind: "brief", pid: 101, calls: 1, pos: { file: "t", line: 5 } },
+      { kind: "exit", pid: 100, how: { exited: 0 }, pos: { file: "t", line: 6 } },
+      { kind: "brief", pid: 100, pos: { file: "t", line: 7 } },
     ]);
   });
 });
