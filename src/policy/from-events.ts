@@ -40,18 +40,20 @@ interface CallCounts {
  */
 export type CensusData = Map<Arch, Map<string, CallCounts>>;
 
-/** Adds `pid` to an ascending sample of the lowest PID_SAMPLE pids. */
+/** Adds `pid` to an ascending sample of the lowest PID_SAMPLE pids (in place: it runs for every call counted). */
 function samplePid(pids: number[], pid: number): void {
   const last = pids.length - 1;
-  if (last >= 0 && pid >= (pids[last] as number)) {
-    if (pid === pids[last] || pids.length === PID_SAMPLE) return;
-    pids.push(pid);
+  if (last < 0 || pid > (pids[last] as number)) {
+    if (pids.length < PID_SAMPLE) pids.push(pid);
     return;
   }
-  const at = pids.findIndex((p) => p >= pid);
+  let at = 0;
+  while ((pids[at] as number) < pid) at++;
   if (pids[at] === pid) return;
-  pids.splice(at, 0, pid);
-  if (pids.length > PID_SAMPLE) pids.pop();
+  // Room for one more, or the highest goes: the ones from `at` move up.
+  if (pids.length < PID_SAMPLE) pids.push(pid);
+  for (let i = pids.length - 1; i > at; i--) pids[i] = pids[i - 1] as number;
+  pids[at] = pid;
 }
 
 function joinValues(a: Set<number> | "any", b: Set<number> | "any" | undefined): Set<number> | "any" {
