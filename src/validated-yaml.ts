@@ -9,14 +9,9 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node }
 import type { z } from "zod";
 import { InputError } from "./errors.js";
 import type { SourcePos } from "./events/types.js";
+import { formatFieldPath, type FieldPath } from "./field-path.js";
 
-export type FieldPath = readonly (string | number)[];
-
-/** `seccomp.allow[3]`, `apparmor.files[0].perms`; the empty path is the document. */
-export function formatFieldPath(path: FieldPath): string {
-  if (path.length === 0) return "(document)";
-  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
-}
+export { formatFieldPath, type FieldPath } from "./field-path.js";
 
 export interface ValidatedYaml<T> {
   readonly data: T;

@@ -14,7 +14,8 @@
 import { InputError } from "../errors.js";
 import { ARCHES, type Arch } from "../syscalls/arch.js";
 import { canonicalSyscallName } from "../syscalls/lookup.js";
-import { formatFieldPath, type Allowlist, type FieldPath } from "./allowlist.js";
+import { formatFieldPath, type FieldPath } from "../field-path.js";
+import type { Allowlist } from "./allowlist.js";
 import type { SeccompAllowlist } from "./allowlist-schema.js";
 import { EMPTY_POLICY, mergePolicies, normalizeConditions } from "./merge.js";
 import type { AllowlistSource, ArchAllows, Policy } from "./model.js";

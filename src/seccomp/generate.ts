@@ -4,7 +4,9 @@
  * command prints.
  */
 import type { TraceEvents } from "../events/types.js";
-import { policyFromAllowlist, policyFromEvents, type Allowlist } from "../policy/index.js";
+import type { Allowlist } from "../policy/allowlist.js";
+import { policyFromAllowlist } from "../policy/from-allowlist.js";
+import { policyFromEvents } from "../policy/from-events.js";
 import { EMPTY_POLICY, mergeAllPolicies, policyArches } from "../policy/merge.js";
 import type { Policy } from "../policy/model.js";
 import type { Arch } from "../syscalls/arch.js";

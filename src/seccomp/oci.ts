@@ -5,7 +5,8 @@
  * an invalid one is a bug in profilesmith and throws.
  */
 import { readFileSync } from "node:fs";
-import { Ajv, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { ValidateFunction } from "ajv";
 import { z } from "zod";
 import { parseJson } from "./docker.js";
 import { packageFile } from "../package-files.js";
@@ -31,8 +32,12 @@ const SCHEMA_FILES = ["defs.json", "defs-linux.json", "config-linux.json"] as co
 
 let validator: ValidateFunction | undefined;
 
+// ajv loads when the first OCI object is validated: a command writing another format does not wait for it.
+const require = createRequire(import.meta.url);
+
 function ociSeccompValidator(): ValidateFunction {
   if (validator) return validator;
+  const { Ajv } = require("ajv") as typeof import("ajv");
   const ajv = new Ajv({ strict: false, allErrors: true });
   const dir = packageFile("schemas/runtime-spec/");
   for (const file of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as object, file);

@@ -5,7 +5,7 @@
  * so the operator's runtime uses EPERM; a profile with another default errno
  * cannot be written in this format.
  */
-import { parse, stringify, YAMLError } from "yaml";
+import { createRequire } from "node:module";
 import { z } from "zod";
 import { InputError, UsageError } from "../errors.js";
 import { OciSeccompSchema, profileFromScmp } from "./oci.js";
@@ -40,8 +40,12 @@ export function emitSpo(profile: SeccompProfile, name: string): string {
       syscalls: sharedRuleGroups(profile, profile.arches, "SPO").map(scmpSyscall),
     },
   };
-  return stringify(document, { lineWidth: 0 });
+  return yaml().stringify(document, { lineWidth: 0 });
 }
+
+// yaml loads when a resource is first written or read: a command writing another format does not wait for it.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 const SpoSchema = z.strictObject({
   apiVersion: z.literal(SPO_API_VERSION),
@@ -54,14 +58,14 @@ const SpoSchema = z.strictObject({
 function yamlError(error: unknown, file: string): InputError {
   const [why = ""] = (error as Error).message.split("\n", 1);
   const reason = `not YAML: ${why.replace(/ at line \d+, column \d+:?$/, "")}`;
-  const line = error instanceof YAMLError ? error.linePos?.[0].line : undefined;
+  const line = error instanceof yaml().YAMLError ? error.linePos?.[0].line : undefined;
   return line === undefined ? new InputError(`${file}: ${reason}`) : new InputError(reason, { file, line });
 }
 
 export function readSpo(text: string, file: string): ReadProfile {
   let document: unknown;
   try {
-    document = parse(text);
+    document = yaml().parse(text);
   } catch (error) {
     throw yamlError(error, file);
   }
