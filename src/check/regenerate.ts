@@ -4,12 +4,13 @@
  */
 import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { generateAppArmor } from "../apparmor/index.js";
+import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, generateAppArmor } from "../apparmor/index.js";
 import type { SourcePos } from "../events/types.js";
 import { InputError } from "../errors.js";
 import { readTraces, unparsedWarning, type TraceReading } from "../parse/index.js";
+import type { CallTally } from "../parse/parser.js";
 import type { Allowlist } from "../policy/allowlist.js";
-import { loadAllowlist } from "../policy/index.js";
+import { CallCensus, loadAllowlist } from "../policy/index.js";
 import { parseSymlinks } from "../record/symlinks.js";
 import { generateSeccomp } from "../seccomp/index.js";
 import { readUserFile } from "../validated-yaml.js";
@@ -77,44 +78,84 @@ async function* namedFromManifest<E extends { readonly pos: SourcePos }>(
   for await (const batch of batches) yield batch.map((event) => ({ ...event, pos: { file: relative(dir, event.pos.file), line: event.pos.line } }));
 }
 
-async function generate(entry: ProfileEntry, inputs: Inputs): Promise<Generated> {
-  const { name } = inputs.manifest.content;
-  const { reading, allowlists } = inputs;
-  switch (entry.kind) {
-    case "seccomp": {
-      const { kind: _kind, output: _output, ...options } = entry;
-      return generateSeccomp({ ...options, name, traces: [namedFromManifest(reading.batches, inputs.dir)], allowlists });
-    }
-    case "apparmor":
-      return generateAppArmor({
-        name,
-        traces: [namedFromManifest(reading.recordBatches, inputs.dir)],
-        // Rules from an allowlist cite it by name: the manifest's, for the same reason as the trace lines.
-        allowlists: allowlists.map((allowlist, i) => ({ ...allowlist, file: inputs.manifest.content.allowlists[i]! })),
-        root: rootDirectory(entry, inputs),
-        recordedSymlinks: await recordedSymlinks(entry, inputs.dir),
-        implicitCapabilities: entry.implicitCapabilities,
-      });
-  }
+/**
+ * `census` counting calls under the names of their traces relative to the
+ * manifest, as namedFromManifest names events.
+ */
+function tallyFromManifest(census: CallCensus, dir: string): CallTally {
+  const names = new Map<string, string>();
+  const named = (file: string): string => {
+    let name = names.get(file);
+    if (name === undefined) names.set(file, (name = relative(dir, file)));
+    return name;
+  };
+  return {
+    decoded: census.decoded,
+    count: (file, arch, name, pid, decoded) => census.count(named(file), arch, name, pid, decoded),
+    counter: (file, arch, name) => census.counter(named(file), arch, name),
+  };
 }
 
-/** Generates every profile `manifest` lists, in its order. Throws InputError for bad inputs. */
+/** A reading of the manifest's traces with AppArmor's events (see APPARMOR_CALLS), counting every call into `tally` if given. */
+function appArmorReading(inputs: Pick<Inputs, "manifest" | "dir">, tally?: CallTally): TraceReading {
+  const paths = inputs.manifest.content.traces.map((file) => join(inputs.dir, file));
+  return readTraces(paths, { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS, tally });
+}
+
+async function generateAppArmorEntry(entry: ApparmorEntry, inputs: Inputs): Promise<Generated> {
+  const { manifest, reading, allowlists } = inputs;
+  return generateAppArmor({
+    name: manifest.content.name,
+    traces: [namedFromManifest(reading.recordBatches, inputs.dir)],
+    // Rules from an allowlist cite it by name: the manifest's, for the same reason as the trace lines.
+    allowlists: allowlists.map((allowlist, i) => ({ ...allowlist, file: manifest.content.allowlists[i]! })),
+    root: rootDirectory(entry, inputs),
+    recordedSymlinks: await recordedSymlinks(entry, inputs.dir),
+    implicitCapabilities: entry.implicitCapabilities,
+  });
+}
+
+function regenerated(entry: ProfileEntry, dir: string, reading: TraceReading, generated: Generated): RegeneratedProfile {
+  const unparsed = unparsedWarning(reading.report());
+  return {
+    entry,
+    path: join(dir, entry.output),
+    text: generated.text,
+    warnings: [...(unparsed === undefined ? [] : [unparsed]), ...generated.warnings.map((warning) => `warning: ${warning}`)],
+    notes: generated.notes.map((note) => `note: ${note}`),
+  };
+}
+
+/**
+ * Generates every profile `manifest` lists, in its order. Throws InputError for bad inputs.
+ * The traces are read once for all: every call counted for the seccomp profiles while the
+ * first AppArmor profile reads its events (a second one reads them again).
+ */
 export async function regenerateManifest(manifest: Manifest): Promise<RegeneratedProfile[]> {
   const dir = dirname(manifest.file);
   const { content } = manifest;
   const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(join(dir, file))));
-  const profiles: RegeneratedProfile[] = [];
+  const census = new CallCensus();
+  const tally = tallyFromManifest(census, dir);
+  const hasAppArmor = content.profiles.some((entry) => entry.kind === "apparmor");
+  const shared = hasAppArmor
+    ? appArmorReading({ manifest, dir }, tally)
+    : readTraces(content.traces.map((file) => join(dir, file)), { strict: false, tally });
+  const profiles = new Map<number, RegeneratedProfile>();
+  let first = true;
   for (const [index, entry] of content.profiles.entries()) {
-    const reading = readTraces(content.traces.map((file) => join(dir, file)), { strict: false });
-    const generated = await generate(entry, { manifest, dir, index, reading, allowlists });
-    const unparsed = unparsedWarning(reading.report());
-    profiles.push({
-      entry,
-      path: join(dir, entry.output),
-      text: generated.text,
-      warnings: [...(unparsed === undefined ? [] : [unparsed]), ...generated.warnings.map((warning) => `warning: ${warning}`)],
-      notes: generated.notes.map((note) => `note: ${note}`),
-    });
+    if (entry.kind !== "apparmor") continue;
+    const reading = first ? shared : appArmorReading({ manifest, dir });
+    first = false;
+    profiles.set(index, regenerated(entry, dir, reading, await generateAppArmorEntry(entry, { manifest, dir, index, reading, allowlists })));
   }
-  return profiles;
+  // Without AppArmor profiles, the reading makes no call's event (it counts them into the census): it is read through.
+  if (!hasAppArmor) for await (const _batch of shared.batches) continue;
+  for (const [index, entry] of content.profiles.entries()) {
+    if (entry.kind !== "seccomp") continue;
+    const { kind: _kind, output: _output, ...options } = entry;
+    const generated = await generateSeccomp({ ...options, name: content.name, tracePolicies: [census.policy()], allowlists });
+    profiles.set(index, regenerated(entry, dir, shared, generated));
+  }
+  return content.profiles.map((_, index) => profiles.get(index)!);
 }

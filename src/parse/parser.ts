@@ -24,8 +24,9 @@ export interface StraceParseOptions {
   /**
    * The calls whose events the reader reads; any other call comes as a
    * BriefCallsEvent, whose lines of the common shapes are read without
-   * building anything. Default: every call has its event. Not with `tally`,
-   * which counts those calls instead.
+   * building anything. Default: every call has its event, or with a tally none.
+   * With a tally too, every call is counted into it and these still have
+   * their events (one reading for both the seccomp census and AppArmor).
    */
   readonly detailed?: DetailedCalls;
   /**
@@ -54,6 +55,8 @@ export type DetailedCalls = ReadonlyMap<string, ((args: string) => boolean) | un
 
 /** Counts calls in place of their events (see StraceParseOptions.tally). */
 export interface CallTally {
+  /** The kinds of arguments it counts calls by: it counts those calls from their events, decoded. */
+  readonly decoded: ReadonlySet<DecodedKind>;
   count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void;
   /** Counts calls of `name` through `arch` in `file` by a pid, as `count` without decoded arguments (made on the first call). */
   counter(file: string, arch: Arch, name: string): (pid: number) => void;
@@ -223,7 +226,8 @@ export class StraceParser {
   constructor(private readonly options: StraceParseOptions) {
     this.native = options.native ?? "x86_64";
     this.defaultPid = options.pid ?? 0;
-    this.kinds = options.decode ?? ALL_DECODED_KINDS;
+    const decode = options.decode ?? ALL_DECODED_KINDS;
+    this.kinds = options.tally === undefined ? decode : new Set([...decode, ...options.tally.decoded]);
     this.lastArch = this.native;
     this.held = options.pid === undefined && options.midTrace !== true ? [] : undefined;
     this.scanner = threadScanner ??= new CommonLineScanner();
@@ -362,7 +366,7 @@ export class StraceParser {
     this.held = undefined;
     const root = this.rootPid;
     for (const event of held) {
-      out.push(root !== undefined && event.kind !== "unparsed" && event.pid === this.defaultPid ? { ...event, pid: root } : event);
+      this.emit(out, root !== undefined && event.kind !== "unparsed" && event.pid === this.defaultPid ? { ...event, pid: root } : event);
     }
   }
 
@@ -617,17 +621,23 @@ export class StraceParser {
    * empty): its arguments were judged there.
    */
   private ended(pid: number, call: PendingCall, result: CallResult | undefined, out: TraceEvent[]): void {
-    if (call.text === "" && this.options.tally === undefined) this.brief(pid, call.pos.line, out);
+    if (call.text === "") this.countBy(this.entry(call.arch, call.name), call.arch, pid, call.pos.line, out);
     else this.emit(out, this.event(pid, call, call.arch, call.pos, call.text, result));
   }
 
-  /** A call's event (see `event`) into `out`, or its count into the tally (see StraceParseOptions.tally). */
+  /**
+   * A call's event (see `event`) into `out`, or its count into the tally (see
+   * StraceParseOptions.tally), or both (see StraceParseOptions.detailed).
+   */
   private emit(out: TraceEvent[], event: TraceEvent): void {
-    if (this.options.tally === undefined || event.kind !== "syscall" || this.held !== undefined) {
+    const tally = this.options.tally;
+    if (tally === undefined || event.kind !== "syscall" || this.held !== undefined) {
       out.push(event);
       return;
     }
-    this.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
+    tally.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
+    if (this.options.detailed === undefined) this.summarized++;
+    else out.push(event);
   }
 
   /**
@@ -636,11 +646,13 @@ export class StraceParser {
    * `options.detailed` says, or without it, when no argument of it is decoded.
    */
   private eventless(name: string): boolean {
-    if (FORKS.has(name)) return false;
-    const detailed = this.options.detailed;
-    if (detailed !== undefined) return !detailed.has(name);
+    return !FORKS.has(name) && this.options.detailed?.has(name) !== true && !this.tallyDecodes(name);
+  }
+
+  /** Whether the tally counts calls of `name` with their decoded arguments, from their events. */
+  private tallyDecodes(name: string): boolean {
     const kind = decodedKindOf(name);
-    return kind === undefined || !this.kinds.has(kind);
+    return kind !== undefined && this.options.tally?.decoded.has(kind) === true;
   }
 
   /**
@@ -685,7 +697,6 @@ export class StraceParser {
 
   /** A call of `pid` started at line `lineNo` that the reader did not ask to see: a brief event, if the first since `pid` started or exited. */
   private brief(pid: number, lineNo: number, out: TraceEvent[]): void {
-    this.summarized++;
     if (!this.briefed.has(pid)) out.push({ kind: "brief", pid, pos: { file: this.options.file, line: lineNo } });
     this.briefed.add(pid);
   }
@@ -698,19 +709,19 @@ export class StraceParser {
     return !test(typeof source === "string" ? source.slice(argsStart, argsEnd) : source.toString("latin1", argsStart, argsEnd));
   }
 
-  /** A countable call (see NameEntry) started at line `lineNo` into the tally, or else summarized by a brief event in `out`. */
+  /**
+   * A call of `entry` started at line `lineNo` that needs no event of its own
+   * (see `counted`): into the tally, and with `options.detailed` summarized
+   * by a brief event in `out`.
+   */
   private countBy(entry: NameEntry, arch: Arch, pid: number, lineNo: number, out: TraceEvent[]): void {
+    this.summarized++;
     const tally = this.options.tally;
-    if (tally === undefined) return this.brief(pid, lineNo, out);
-    this.summarized++;
-    entry.counter ??= tally.counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
-    entry.counter(pid);
-  }
-
-  /** A call into the tally (`counted` and `emit` run only with one). */
-  private count(file: string, arch: Arch, name: string, pid: number, decoded: DecodedArgs | undefined): void {
-    this.options.tally?.count(file, arch, name, pid, decoded);
-    this.summarized++;
+    if (tally !== undefined) {
+      entry.counter ??= tally.counter(this.options.file, arch, (entry.resolved as ResolvedName).name);
+      entry.counter(pid);
+    }
+    if (this.options.detailed !== undefined) this.brief(pid, lineNo, out);
   }
 
   /** The event of a call; an unparsed line when its name or number is not in our tables. */
@@ -778,7 +789,8 @@ export class StraceParser {
     if (entry === undefined) {
       const resolved = resolveName(arch, straceName);
       const countable = typeof resolved !== "string" && this.eventless(resolved.name);
-      const detailIf = typeof resolved === "string" || countable || FORKS.has(resolved.name) ? undefined : this.options.detailed?.get(resolved.name);
+      const judged = typeof resolved !== "string" && !countable && !FORKS.has(resolved.name) && !this.tallyDecodes(resolved.name);
+      const detailIf = judged ? this.options.detailed?.get(resolved.name) : undefined;
       entry = { resolved, countable, detailIf, counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
       entries.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, entry);

@@ -13,7 +13,7 @@ import { looksLikeAuditLog } from "./audit/detect.js";
 import { classifyLine } from "./audit/line.js";
 import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
-import { pidFromFfName, StraceParser, type DetailedCalls } from "./parser.js";
+import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
 import { linesOf, runsOf, straceBytes } from "./stream.js";
 
@@ -28,6 +28,12 @@ export interface ReadTracesOptions {
   readonly decode?: ReadonlySet<DecodedKind>;
   /** The calls whose events the reader reads; the others come as brief events (see StraceParseOptions.detailed). */
   readonly detailed?: DetailedCalls;
+  /**
+   * Where every call is counted, strace's and the seccomp records' of audit
+   * logs: the events then hold none of them, or with `detailed` those of its
+   * calls (and the records) still (see StraceParseOptions.tally).
+   */
+  readonly tally?: CallTally;
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
   readonly progress?: ReadProgress;
 }
@@ -312,47 +318,60 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     }
   }
 
-  /** One line of an audit log: its call or unreadable record into `out`, anything else counted. */
-  function auditLine(file: string, text: string, line: number, out: ReadEvent[], records: boolean): void {
+  /**
+   * One line of an audit log: its call or unreadable record into `out`, anything else counted;
+   * true for a call counted into the tally alone.
+   */
+  function auditLine(file: string, text: string, line: number, out: ReadEvent[], records: boolean): boolean {
     const event: AuditEvent | undefined = auditLineEvent(text, { file, line }, undefined);
-    if (event === undefined) return;
+    if (event === undefined) return false;
     switch (event.kind) {
       case "apparmor":
         appArmorRecords++;
         if (records) out.push(event);
-        return;
+        break;
       case "audit-loss":
         lossNotes++;
         firstLoss ??= event.pos;
         if (event.count === undefined) lossNotesUncounted++;
         else lostRecords += event.count;
-        return;
+        break;
       case "audit-other":
         otherLines++;
-        return;
+        break;
       case "unparsed":
         // A dmesg or journal dump is mostly other kernel messages: they are counted, and
         // --strict passes them; only a record the reader cannot read is unparsed.
         if (classifyLine(event.text).kind === "record") out.push(event);
         else otherLines++;
-        return;
-      case "syscall":
+        break;
+      case "syscall": {
         seccompRecords++;
-        out.push(event);
-        return;
+        options.tally?.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
+        const tallied = options.tally !== undefined && options.detailed === undefined;
+        if (!tallied) out.push(event);
+        return tallied;
+      }
       default:
         out.push(event);
     }
+    return false;
   }
 
   function linesReader(path: string, file: string, audit: boolean, records: boolean): LinesReader {
     if (audit) {
-      const lines = (bytes: Buffer, firstLine: number, out: ReadEvent[]) => {
-        const batch = linesOf(decodeBytes(bytes, 0, bytes.length));
-        batch.forEach((line, i) => auditLine(file, line, firstLine + i, out, records));
-        return batch.length;
+      const reader = {
+        summarized: 0,
+        lines(bytes: Buffer, firstLine: number, out: ReadEvent[]): number {
+          const batch = linesOf(decodeBytes(bytes, 0, bytes.length));
+          batch.forEach((line, i) => {
+            if (auditLine(file, line, firstLine + i, out, records)) reader.summarized++;
+          });
+          return batch.length;
+        },
+        end: () => undefined,
       };
-      return { lines, end: () => undefined, summarized: 0 };
+      return reader;
     }
     return new StraceParser({
       file,
@@ -360,6 +379,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       pid: path === "-" ? undefined : pidFromFfName(path),
       decode: options.decode,
       detailed: options.detailed,
+      tally: options.tally,
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import { forEachEvent } from "../events/iterate.js";
 import type { DecodedArgs, SyscallEvent, TraceEvent, TraceEvents } from "../events/types.js";
+import type { DecodedKind } from "../parse/decode.js";
 import type { CallTally } from "../parse/parser.js";
 import type { Arch } from "../syscalls/arch.js";
 import { PID_SAMPLE } from "./constants.js";
@@ -16,12 +17,14 @@ import type { ArgFacts, ArgIndex, Policy, SyscallAllow } from "./model.js";
  * and how to read its value from the decoded arguments (undefined when the
  * parser could not decode it).
  */
-const TRACKED_ARGS: Readonly<Record<string, { index: ArgIndex; value: (decoded: DecodedArgs) => number | undefined }>> = {
-  socket: { index: "0", value: (d) => (d.call === "socket" ? d.domain : undefined) },
-  clone: { index: "0", value: (d) => (d.call === "clone" ? d.flags : undefined) },
-  unshare: { index: "0", value: (d) => (d.call === "unshare" ? d.flags : undefined) },
-  personality: { index: "0", value: (d) => (d.call === "personality" ? d.persona : undefined) },
+const TRACKED_ARGS: Readonly<Record<string, { kind: DecodedKind; index: ArgIndex; value: (decoded: DecodedArgs) => number | undefined }>> = {
+  socket: { kind: "socket", index: "0", value: (d) => (d.call === "socket" ? d.domain : undefined) },
+  clone: { kind: "clone", index: "0", value: (d) => (d.call === "clone" ? d.flags : undefined) },
+  unshare: { kind: "unshare", index: "0", value: (d) => (d.call === "unshare" ? d.flags : undefined) },
+  personality: { kind: "personality", index: "0", value: (d) => (d.call === "personality" ? d.persona : undefined) },
 };
+
+const TRACKED_KINDS: ReadonlySet<DecodedKind> = new Set(Object.values(TRACKED_ARGS).map((tracked) => tracked.kind));
 
 interface FileTally {
   calls: number;
@@ -77,6 +80,7 @@ function allowOfCall(call: CallCounts): SyscallAllow {
  */
 export class CallCensus implements CallTally {
   readonly data: CensusData = new Map();
+  readonly decoded = TRACKED_KINDS;
 
   private tally(arch: Arch, name: string): CallCounts {
     let ofArch = this.data.get(arch);

@@ -60,6 +60,26 @@ describe("profilesmith check", () => {
     expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toMatch(/\n {2}\/srv\/audited r,\n/);
   });
 
+  it("counts the seccomp records of an audit log among the traces, with or without an AppArmor profile to read events for", async () => {
+    const dir = workdir();
+    const record =
+      "type=SECCOMP msg=audit(1700000000.123:456): auid=1000 uid=0 gid=0 ses=3 subj=unconfined pid=1234 comm=\"sh\" exe=\"/usr/bin/sh\" sig=0 arch=c000003e syscall=101 compat=0 ip=0x7f3a1c2e4d5b code=0x7ffc0000\n";
+    writeFileSync(join(dir, "app", "audit.log"), record);
+    const manifest = join(dir, "app", "profilesmith.yaml");
+    const withAudit = readFileSync(manifest, "utf8").replace("  - trace.strace\n", "  - trace.strace\n  - audit.log\n");
+    const seccompOnly = withAudit.replace(/ {2}- kind: apparmor\n(?: {4}.*\n)*/, "");
+    expect(seccompOnly).not.toContain("apparmor");
+    const seccomp = join(dir, "app", "seccomp.json");
+    const direct = await runIn(join(dir, "app"), ["seccomp", "trace.strace", "audit.log", "-o", "direct.json"]);
+    expect(direct.code).toBe(0);
+    for (const text of [withAudit, seccompOnly]) {
+      writeFileSync(manifest, text);
+      expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
+      expect(readFileSync(seccomp, "utf8")).toContain('"ptrace"');
+      expect(readFileSync(seccomp, "utf8")).toBe(readFileSync(join(dir, "app", "direct.json"), "utf8"));
+    }
+  });
+
   it("passes a fresh directory, and finds manifests in subdirectories", async () => {
     const dir = workdir();
     const { code, err } = await runIn(dir, ["check"]);

@@ -148,3 +148,29 @@ describe("StraceParser with detailed calls", () => {
     ]);
   });
 });
+
+describe("StraceParser with a tally and detailed calls", () => {
+  test("counts what a tally alone counts, and emits what detailed calls alone emit", () =>
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), fc.nat(40), (lines, cut) => {
+        const run = (from: number, to: number) => Buffer.from(lines.slice(from, to).map((text) => `${text}\n`).join(""));
+        const at = Math.min(cut, lines.length);
+        const read = (options: { tally?: CallCensus; detailed?: DetailedCalls }) => {
+          const parser = new StraceParser({ file: "t", decode: SECCOMP_DECODED_KINDS, ...options });
+          const out: TraceEvent[] = [];
+          parser.lines(run(0, at), 1, out);
+          parser.lines(run(at, lines.length), at + 1, out);
+          parser.end(out);
+          return { out, summarized: parser.summarized };
+        };
+        const alone = new CallCensus();
+        const tallied = read({ tally: alone });
+        alone.addAll(tallied.out);
+        const both = new CallCensus();
+        const read2 = read({ tally: both, detailed: DETAILED });
+        expect(both.policy()).toEqual(alone.policy());
+        expect(briefly(read2.out)).toEqual(briefly(read({ detailed: DETAILED }).out));
+      }),
+      { numRuns: 3000 },
+    ));
+});
