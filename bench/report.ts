@@ -7,7 +7,7 @@ export const LABEL = {
   seccomp: "profilesmith seccomp",
   seccompSerial: "seccomp --jobs 1",
   apparmor: "profilesmith apparmor",
-  both: "seccomp + apparmor",
+  both: "seccomp + apparmor (check --write)",
   naive: "naive node regex",
   grep: "grep -oE | sort -u",
   wc: "wc -l",

@@ -4,9 +4,9 @@
  * It reports; it never fails on a missed target.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateTrace, loadReplayedFixtures, type GeneratedTrace } from "./generate-trace.js";
@@ -62,10 +62,34 @@ function outputsIn(work: string) {
   return { seccompOut: join(work, "seccomp.json"), seccompSerialOut: join(work, "seccomp-serial.json") };
 }
 
-/** Whether the last parallel and serial seccomp runs wrote byte-identical profiles. */
+/** Whether the last parallel and serial seccomp runs, and `check --write`, wrote byte-identical seccomp profiles. */
 function sameSeccompOutput(work: string): boolean {
   const { seccompOut, seccompSerialOut } = outputsIn(work);
-  return existsSync(seccompOut) && existsSync(seccompSerialOut) && readFileSync(seccompOut).equals(readFileSync(seccompSerialOut));
+  const outputs = [seccompOut, seccompSerialOut, join(bothDir(work), "seccomp.json")];
+  return outputs.every((file) => existsSync(file) && readFileSync(file).equals(readFileSync(seccompOut)));
+}
+
+/** Where the manifest of the "both" row is. */
+function bothDir(work: string): string {
+  return join(work, "both");
+}
+
+/** A manifest of a seccomp and an AppArmor profile of `trace`, as `record` writes one, for `check --write` to regenerate. */
+function bothManifest(work: string, trace: string): void {
+  mkdirSync(bothDir(work), { recursive: true });
+  const manifest = [
+    "version: 1",
+    "name: bench",
+    "traces:",
+    `  - ${JSON.stringify(relative(bothDir(work), trace))}`,
+    "profiles:",
+    "  - kind: seccomp",
+    "    output: seccomp.json",
+    "  - kind: apparmor",
+    "    output: apparmor.profile",
+    "",
+  ].join("\n");
+  writeFileSync(join(bothDir(work), "profilesmith.yaml"), manifest);
 }
 
 function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<CommandKey, BenchCommand> {
@@ -78,11 +102,8 @@ function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<Command
     ...(apparmor
       ? ([
           ["apparmor", [node, cli, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
-          // No command writes both profiles from one read, so "together" is one after the other.
-          [
-            "both",
-            ["sh", "-c", '"$0" "$1" seccomp "$2" -o "$3" && "$0" "$1" apparmor "$2" --name bench -o "$4"', node, cli, trace, seccompOut, apparmorOut],
-          ],
+          // Both profiles from one read of the trace: a manifest of the two (see bothManifest), regenerated.
+          ["both", [node, cli, "check", "--write", bothDir(work)]],
         ] satisfies [CommandKey, BenchCommand["argv"]][])
       : []),
     ["naive", [node, NAIVE, trace]],
@@ -106,6 +127,7 @@ async function benchSize(sizeMiB: number, runs: number, setup: Setup): Promise<S
   const path = join(work, `trace-${sizeMiB}MiB.strace`);
   process.stderr.write(`generating a ${sizeMiB} MiB trace in ${work} ...\n`);
   const trace = generateTrace(loadReplayedFixtures(FIXTURES), sizeMiB * 2 ** 20, path);
+  bothManifest(work, path);
   try {
     const commands = commandsFor(path, setup);
     const samples = new Map<CommandKey, Sample[]>([...commands.keys()].map((key) => [key, []]));
@@ -227,7 +249,7 @@ async function main(): Promise<void> {
     if (!setup.apparmor) process.stderr.write("apparmor: not available in this build\n");
     const notes = [
       setup.apparmor
-        ? `"${LABEL.both}" runs the two commands one after the other in one shell: no command writes both from one read.`
+        ? `"${LABEL.both}" regenerates both profiles of a manifest listing the trace, from one read of it.`
         : "apparmor: not available in this build",
       `CPU s is user + system time and peak RSS is %M, both from GNU time (${GNU_TIME}); for the shell commands CPU time sums their processes, peak RSS is their largest.`,
     ];
@@ -239,7 +261,7 @@ async function main(): Promise<void> {
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
       notes.push(
-        `${size} MiB: \`seccomp\` on ${availableParallelism()} threads and \`seccomp --jobs 1\` wrote ${measured.sameOutput ? "byte-identical profiles" : "DIFFERENT profiles"}.`,
+        `${size} MiB: \`seccomp\` on ${availableParallelism()} threads, \`seccomp --jobs 1\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
       );
     }
     const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);
