@@ -75,7 +75,18 @@ async function* namedFromManifest<E extends { readonly pos: SourcePos }>(
   batches: AsyncIterable<readonly E[]>,
   dir: string,
 ): AsyncIterable<readonly E[]> {
-  for await (const batch of batches) yield batch.map((event) => ({ ...event, pos: { file: relative(dir, event.pos.file), line: event.pos.line } }));
+  const named = fromManifest(dir);
+  for await (const batch of batches) yield batch.map((event) => ({ ...event, pos: { file: named(event.pos.file), line: event.pos.line } }));
+}
+
+/** A trace's path as the manifest in `dir` names it (memoized: every event asks). */
+function fromManifest(dir: string): (file: string) => string {
+  const names = new Map<string, string>();
+  return (file) => {
+    let name = names.get(file);
+    if (name === undefined) names.set(file, (name = relative(dir, file)));
+    return name;
+  };
 }
 
 /**
@@ -83,12 +94,7 @@ async function* namedFromManifest<E extends { readonly pos: SourcePos }>(
  * manifest, as namedFromManifest names events.
  */
 function tallyFromManifest(census: CallCensus, dir: string): CallTally {
-  const names = new Map<string, string>();
-  const named = (file: string): string => {
-    let name = names.get(file);
-    if (name === undefined) names.set(file, (name = relative(dir, file)));
-    return name;
-  };
+  const named = fromManifest(dir);
   return {
     decoded: census.decoded,
     count: (file, arch, name, pid, decoded) => census.count(named(file), arch, name, pid, decoded),
