@@ -173,7 +173,23 @@ export function readError(file: string, error: unknown): InputError {
   return new InputError(`${file}: cannot read (${why})`);
 }
 
-/** The files an input path names: itself, or the files of a `-ff` folder in name order. */
+/**
+ * `-ff` files (`NAME.PID`) by NAME, then by pid as a number (trace.999 before
+ * trace.1000: a parent's file, whose forks its children inherit from, is
+ * mostly read before theirs); ties and other files by name.
+ */
+function ffOrder(a: string, b: string): number {
+  const key = (path: string) => {
+    const pid = pidFromFfName(path);
+    return { stem: pid === undefined ? path : path.slice(0, path.lastIndexOf(".")), pid: pid ?? -1 };
+  };
+  const [ka, kb] = [key(a), key(b)];
+  if (ka.stem !== kb.stem) return ka.stem < kb.stem ? -1 : 1;
+  if (ka.pid !== kb.pid) return ka.pid - kb.pid;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The files an input path names: itself, or the files of a `-ff` folder in pid order (see ffOrder). */
 export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
   if (path === "-") return [path];
   const info = await stat(resolve(cwd, path)).catch((error: unknown) => {
@@ -183,7 +199,7 @@ export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
   const entries = await readdir(resolve(cwd, path), { withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(path, e.name));
   if (files.length === 0) throw new InputError(`${path}: an empty folder, no strace -ff files in it`);
-  return files.sort();
+  return files.sort(ffOrder);
 }
 
 /**
@@ -276,7 +292,7 @@ interface LinesReader {
 
 /**
  * Reads strace logs and kernel audit logs (`-` is stdin), one after another; a
- * folder stands for the `-ff` files in it, in name order. A `-ff` file
+ * folder stands for the `-ff` files in it, in pid order. A `-ff` file
  * (`NAME.PID`) gives its pid to its unprefixed lines. An input whose start holds
  * a seccomp or AppArmor record or the kernel's note of dropped records (dmesg,
  * journalctl -k, audit.log) is read as an audit log: its seccomp records are

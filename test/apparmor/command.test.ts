@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,6 +27,17 @@ describe("profilesmith apparmor", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^Usage: profilesmith apparmor/);
     expect(out).toContain("Examples:");
+  });
+
+  it("reads a -ff folder by pid, so a child inherits the working directory of a parent whose pid has fewer digits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "profilesmith-apparmor-ff-"));
+    const ff = join(dir, "ff");
+    mkdirSync(ff);
+    writeFileSync(join(ff, "trace.999"), 'chdir("/srv") = 0\nclone(child_stack=NULL, flags=SIGCHLD) = 1000\n');
+    writeFileSync(join(ff, "trace.1000"), 'openat(AT_FDCWD, "data", O_RDONLY) = 3\n');
+    const { code, out } = await run(["apparmor", ff, "--name", "app"]);
+    expect(code).toBe(0);
+    expect(out).toContain("  /srv/data r,\n");
   });
 
   it("writes the profile of a trace to stdout, reading symlinks.json beside the trace", async () => {

@@ -111,15 +111,17 @@ describe("readTraces", () => {
     expect(await refusal([empty])).toBe(`${empty}: an empty folder, no strace -ff files in it`);
   });
 
-  test("a folder is the -ff files in it, in name order", async () => {
+  test("a folder is the -ff files in it, in pid order", async () => {
     const ff = join(dir, "ff");
     mkdirSync(ff);
-    writeFileSync(join(ff, "trace.20"), "getppid() = 10\n");
-    writeFileSync(join(ff, "trace.10"), "getpid() = 10\n");
+    writeFileSync(join(ff, "trace.999"), "clone(child_stack=NULL, flags=SIGCHLD) = 1000\n");
+    writeFileSync(join(ff, "trace.1000"), "getppid() = 999\n");
+    writeFileSync(join(ff, "trace.20"), "getpid() = 20\n");
     const { events } = await readAll([ff]);
     expect(events.map((e) => (e.kind === "syscall" ? [e.pid, e.name, e.pos.file] : []))).toEqual([
-      [10, "getpid", join(ff, "trace.10")],
-      [20, "getppid", join(ff, "trace.20")],
+      [20, "getpid", join(ff, "trace.20")],
+      [999, "clone", join(ff, "trace.999")],
+      [1000, "getppid", join(ff, "trace.1000")],
     ]);
   });
 });
