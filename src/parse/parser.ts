@@ -96,6 +96,64 @@ export interface ParserCarry {
   readonly known: readonly number[];
 }
 
+/**
+ * The calls waiting for their `<... resumed>` line, by pid. A process keeps
+ * its slot from call to call, until `forget`: a Map that lost and gained a key
+ * at every call would rehash its table every few dozen calls, and on a long
+ * trace those tables were most of what the parser allocated that lived.
+ */
+class PendingCalls {
+  private readonly slots = new Map<number, { call: PendingCall | undefined }>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(pid: number): PendingCall | undefined {
+    return this.slots.get(pid)?.call;
+  }
+
+  has(pid: number): boolean {
+    return this.get(pid) !== undefined;
+  }
+
+  set(pid: number, call: PendingCall): void {
+    const slot = this.slots.get(pid);
+    if (slot === undefined) this.slots.set(pid, { call });
+    else if (slot.call === undefined) slot.call = call;
+    else {
+      slot.call = call;
+      return;
+    }
+    this.count++;
+  }
+
+  /** Ends the pending call of `pid`; false when it had none. */
+  delete(pid: number): boolean {
+    const slot = this.slots.get(pid);
+    if (slot?.call === undefined) return false;
+    slot.call = undefined;
+    this.count--;
+    return true;
+  }
+
+  /** `pid`'s process is gone: its slot goes too, unless a call is still pending there. */
+  forget(pid: number): void {
+    if (this.slots.get(pid)?.call === undefined) this.slots.delete(pid);
+  }
+
+  /** The pending calls, in the order their processes first had one. */
+  *entries(): Generator<[number, PendingCall], void, undefined> {
+    for (const [pid, { call }] of this.slots) if (call !== undefined) yield [pid, call];
+  }
+
+  clear(): void {
+    this.slots.clear();
+    this.count = 0;
+  }
+}
+
 /** The lines after which a process's pending call no longer depends on lines before a part's start. */
 const RESETS: ReadonlySet<StraceLine["kind"]> = new Set(["call", "unfinished", "exited", "killed"]);
 
@@ -173,7 +231,7 @@ export class StraceParser {
   private readonly native: NativeArch;
   private readonly defaultPid: number;
   private readonly kinds: ReadonlySet<DecodedKind>;
-  private readonly pending = new Map<number, PendingCall>();
+  private readonly pending = new PendingCalls();
   private readonly archOf = new Map<number, Arch>();
   private readonly entries = new Map<Arch, Map<string, NameEntry>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
@@ -255,7 +313,7 @@ export class StraceParser {
   carry(): ParserCarry | undefined {
     const native = this.lastArch === this.native && [...this.archOf.values()].every((arch) => arch === this.native);
     if (!native || this.sawUnprefixed || this.held !== undefined || this.inTips || this.cut !== undefined) return undefined;
-    return { pending: [...this.pending], known: [...this.archOf.keys()] };
+    return { pending: [...this.pending.entries()], known: [...this.archOf.keys()] };
   }
 
   /**
@@ -394,7 +452,7 @@ export class StraceParser {
 
   /** Whether a clone, fork or vfork is under way: its child may print before its result does. */
   private forking(): boolean {
-    for (const call of this.pending.values()) if (FORKS.has(call.name)) return true;
+    for (const [, call] of this.pending.entries()) if (FORKS.has(call.name)) return true;
     return false;
   }
 
@@ -453,6 +511,7 @@ export class StraceParser {
       case "killed": {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
+        this.pending.forget(pid);
         this.archOf.delete(pid);
         this.live.delete(pid);
         this.briefed.delete(pid);
@@ -517,7 +576,7 @@ export class StraceParser {
       out.push({ kind: "unparsed", reason: "line cut by a strace message, never continued", text: this.cut.text, pos });
       this.cut = undefined;
     }
-    const calls = [...this.pending].sort(([, a], [, b]) => a.pos.line - b.pos.line);
+    const calls = [...this.pending.entries()].sort(([, a], [, b]) => a.pos.line - b.pos.line);
     this.pending.clear();
     for (const [pid, call] of calls) this.ended(pid, call, undefined, out);
   }
@@ -604,6 +663,7 @@ export class StraceParser {
     const arch = this.archOf.get(oldPid);
     if (arch !== undefined) this.archOf.set(pid, arch);
     this.archOf.delete(oldPid);
+    this.pending.forget(oldPid);
     this.live.delete(oldPid);
   }
 
