@@ -104,11 +104,6 @@ export interface ParserCarry {
  */
 class PendingCalls {
   private readonly slots = new Map<number, { call: PendingCall | undefined }>();
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
 
   get(pid: number): PendingCall | undefined {
     return this.slots.get(pid)?.call;
@@ -121,21 +116,13 @@ class PendingCalls {
   set(pid: number, call: PendingCall): void {
     const slot = this.slots.get(pid);
     if (slot === undefined) this.slots.set(pid, { call });
-    else if (slot.call === undefined) slot.call = call;
-    else {
-      slot.call = call;
-      return;
-    }
-    this.count++;
+    else slot.call = call;
   }
 
-  /** Ends the pending call of `pid`; false when it had none. */
-  delete(pid: number): boolean {
+  /** Ends the pending call of `pid`, if any. */
+  delete(pid: number): void {
     const slot = this.slots.get(pid);
-    if (slot?.call === undefined) return false;
-    slot.call = undefined;
-    this.count--;
-    return true;
+    if (slot !== undefined) slot.call = undefined;
   }
 
   /** `pid`'s process is gone: its slot goes too, unless a call is still pending there. */
@@ -150,7 +137,6 @@ class PendingCalls {
 
   clear(): void {
     this.slots.clear();
-    this.count = 0;
   }
 }
 
@@ -677,8 +663,8 @@ export class StraceParser {
 
   /**
    * The event of a pending call ended by `result` (undefined: never resumed);
-   * without a tally, a brief event for one started in `counted` (its text left
-   * empty): its arguments were judged there.
+   * for one started in `counted` (its text left empty), whose arguments were
+   * judged there, its count or brief event instead (see `countBy`).
    */
   private ended(pid: number, call: PendingCall, result: CallResult | undefined, out: TraceEvent[]): void {
     if (call.text === "") this.countBy(this.entry(call.arch, call.name), call.arch, pid, call.pos.line, out);
@@ -848,10 +834,11 @@ export class StraceParser {
     let entry = entries.get(straceName);
     if (entry === undefined) {
       const resolved = resolveName(arch, straceName);
-      const countable = typeof resolved !== "string" && this.eventless(resolved.name);
-      const judged = typeof resolved !== "string" && !countable && !FORKS.has(resolved.name) && !this.tallyDecodes(resolved.name);
-      const detailIf = judged ? this.options.detailed?.get(resolved.name) : undefined;
-      entry = { resolved, countable, detailIf, counter: undefined };
+      const name = typeof resolved === "string" ? undefined : resolved.name;
+      const countable = name !== undefined && this.eventless(name);
+      // A detailed call's test may spare it its event, unless the parser or the tally needs that.
+      const tested = name !== undefined && !FORKS.has(name) && !this.tallyDecodes(name);
+      entry = { resolved, countable, detailIf: tested ? this.options.detailed?.get(name) : undefined, counter: undefined };
       // Keyed by the table's string where it is the same name: a long name sliced from a line would keep the line's chunk alive.
       entries.set(typeof resolved !== "string" && resolved.name === straceName ? resolved.name : straceName, entry);
     }
