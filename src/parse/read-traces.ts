@@ -15,7 +15,7 @@ import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
-import { linesOf, runsOf, straceBytes } from "./stream.js";
+import { linesOf, straceBytes } from "./stream.js";
 
 export interface ReadTracesOptions {
   /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
@@ -408,18 +408,20 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const { audit, runs } = await sniffed(checkedBytes(file, tracked, counts));
     if (audit) auditLogs.push(file);
     const reader = linesReader(path, file, audit, records);
-    for await (const bytes of runs) {
-      for (const run of runsOf(bytes)) {
-        const out: ReadEvent[] = [];
-        const summarized = reader.summarized;
-        counts.lines += reader.lines(run, counts.lines + 1, out);
-        count(out, counts, reader.summarized - summarized);
-        if (out.length > 0) yield out;
-      }
+    let summarized = 0;
+    /** Counts the events `read` puts out, with the calls the reader summarized meanwhile. */
+    const noted = (read: (out: ReadEvent[]) => void): ReadEvent[] => {
+      const out: ReadEvent[] = [];
+      read(out);
+      count(out, counts, reader.summarized - summarized);
+      summarized = reader.summarized;
+      return out;
+    };
+    for await (const run of runs) {
+      const out = noted((out) => (counts.lines += reader.lines(run, counts.lines + 1, out)));
+      if (out.length > 0) yield out;
     }
-    const out: ReadEvent[] = [];
-    reader.end(out);
-    count(out, counts, 0);
+    const out = noted((out) => reader.end(out));
     lines += counts.lines;
     checkInputEnd(file, counts, audit);
     const first = firstUnparsed[0];

@@ -32,8 +32,8 @@ function asBuffer(chunk: Uint8Array | string): Buffer {
  */
 const RUN_BYTES = 64 * 1024;
 
-/** The runs of whole lines of `bytes` (whole lines, see straceBytes) of about RUN_BYTES at most: views of it. */
-export function* runsOf(bytes: Buffer): Generator<Buffer, void, undefined> {
+/** The runs of whole lines of `bytes` (whole lines) of about RUN_BYTES at most: views of it. */
+function* runsOf(bytes: Buffer): Generator<Buffer, void, undefined> {
   for (let from = 0; from < bytes.length; ) {
     let to = bytes.length;
     if (bytes.length - from > RUN_BYTES) {
@@ -45,18 +45,13 @@ export function* runsOf(bytes: Buffer): Generator<Buffer, void, undefined> {
   }
 }
 
-/** The texts of the runs of `bytes` (see runsOf). */
-export function* textsOf(bytes: Buffer): Generator<string, void, undefined> {
-  for (const run of runsOf(bytes)) yield decodeBytes(run, 0, run.length);
-}
-
 /**
- * The bytes of a chunked input in runs of whole lines, each line ended by a
- * LF but maybe the input's last: each chunk up to its last LF, the line it
- * began carried over and joined with the next chunk's first. A run is a view
- * of the reader's chunk, good until the next is asked for (a reader may reuse
- * its buffer); the bytes carried over are copied. A LF never falls inside a
- * UTF-8 sequence.
+ * The bytes of a chunked input in runs of whole lines of about RUN_BYTES at
+ * most, each line ended by a LF but maybe the input's last: each chunk up to
+ * its last LF, the line it began carried over and joined with the next chunk's
+ * first. A run is a view of the reader's chunk, good until the next is asked
+ * for (a reader may reuse its buffer); the bytes carried over are copied. A
+ * LF never falls inside a UTF-8 sequence.
  */
 export async function* straceBytes(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer, void, undefined> {
   let pending: Buffer[] = [];
@@ -70,26 +65,26 @@ export async function* straceBytes(input: AsyncIterable<Uint8Array | string>): A
     let start = 0;
     if (pending.length > 0) {
       start = bytes.indexOf(LF) + 1;
-      yield Buffer.concat([...pending, bytes.subarray(0, start)]);
+      yield* runsOf(Buffer.concat([...pending, bytes.subarray(0, start)]));
     }
     pending = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : [];
-    if (last + 1 > start) yield bytes.subarray(start, last + 1);
+    yield* runsOf(bytes.subarray(start, last + 1));
   }
-  if (pending.length > 0) yield Buffer.concat(pending);
+  if (pending.length > 0) yield* runsOf(Buffer.concat(pending));
 }
 
-/** The lines of a text of textsOf. */
+/** The lines of a text: of a run of straceBytes, decoded. */
 export function linesOf(text: string): string[] {
   const lines = text.split("\n");
   if (text.endsWith("\n")) lines.pop();
   return lines;
 }
 
-/** The lines of a chunked input, in batches (one per run, see textsOf): per-batch rather than per-line iteration keeps large traces fast. */
+/** The lines of a chunked input, in batches (one per run, see straceBytes): per-batch rather than per-line iteration keeps large traces fast. */
 export async function* straceLines(
   input: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  for await (const bytes of straceBytes(input)) for (const text of textsOf(bytes)) yield linesOf(text);
+  for await (const run of straceBytes(input)) yield linesOf(decodeBytes(run, 0, run.length));
 }
 
 /**
@@ -103,12 +98,10 @@ export async function* parseStraceBatches(
 ): AsyncGenerator<readonly TraceEvent[], void, undefined> {
   const parser = new StraceParser(options);
   let lineNo = 1;
-  for await (const bytes of straceBytes(input)) {
-    for (const run of runsOf(bytes)) {
-      const out: TraceEvent[] = [];
-      lineNo += parser.lines(run, lineNo, out);
-      if (out.length > 0) yield out;
-    }
+  for await (const run of straceBytes(input)) {
+    const out: TraceEvent[] = [];
+    lineNo += parser.lines(run, lineNo, out);
+    if (out.length > 0) yield out;
   }
   const out: TraceEvent[] = [];
   parser.end(out);

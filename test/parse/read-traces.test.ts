@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import type { TraceEvent } from "../../src/events/types.js";
 import { InputError } from "../../src/errors.js";
 import { readTraces, unparsedWarning, type ReadTracesOptions } from "../../src/parse/index.js";
+import { CallCensus } from "../../src/policy/from-events.js";
 
 const dir = mkdtempSync(join(tmpdir(), "profilesmith-read-traces-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +66,15 @@ describe("readTraces", () => {
       `warning: 1 line(s) not understood as strace output or audit records and skipped: ${b}:2 (not a strace line); --strict makes this an error`,
     );
     expect(unparsedWarning({ ...report, unparsed: 0, firstUnparsed: [] })).toBeUndefined();
+  });
+
+  test("reports the same lines and calls with calls counted or summarized instead of emitted, calls never resumed too", async () => {
+    const path = file("summarized.trace", `${TRACE}101 read(4,  <unfinished ...>\n`);
+    const { report } = await readAll([path]);
+    expect(report).toMatchObject({ lines: 5, syscalls: 4 });
+    const census = new CallCensus();
+    expect((await readAll([path], { tally: census })).report).toEqual(report);
+    expect((await readAll([path], { detailed: new Map([["openat", undefined]]) })).report).toEqual(report);
   });
 
   test("-ff files give their pid to unprefixed lines; - is stdin", async () => {
