@@ -102,10 +102,15 @@ function tallyFromManifest(census: CallCensus, dir: string): CallTally {
   };
 }
 
-/** A reading of the manifest's traces with AppArmor's events (see APPARMOR_CALLS), counting every call into `tally` if given. */
-function appArmorReading(inputs: Pick<Inputs, "manifest" | "dir">, tally?: CallTally): TraceReading {
-  const paths = inputs.manifest.content.traces.map((file) => join(inputs.dir, file));
-  return readTraces(paths, { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS, tally });
+/**
+ * A reading of the manifest's traces: with AppArmor's events (see
+ * APPARMOR_CALLS) when `appArmor`, else none of the calls'; counting every
+ * call into `tally` if given.
+ */
+function tracesReading(manifest: Manifest, dir: string, appArmor: boolean, tally?: CallTally): TraceReading {
+  const paths = manifest.content.traces.map((file) => join(dir, file));
+  const events = appArmor ? { decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } : {};
+  return readTraces(paths, { strict: false, ...events, tally });
 }
 
 async function generateAppArmorEntry(entry: ApparmorEntry, inputs: Inputs): Promise<Generated> {
@@ -144,23 +149,22 @@ export async function regenerateManifest(manifest: Manifest): Promise<Regenerate
   const census = new CallCensus();
   const tally = tallyFromManifest(census, dir);
   const hasAppArmor = content.profiles.some((entry) => entry.kind === "apparmor");
-  const shared = hasAppArmor
-    ? appArmorReading({ manifest, dir }, tally)
-    : readTraces(content.traces.map((file) => join(dir, file)), { strict: false, tally });
+  const shared = tracesReading(manifest, dir, hasAppArmor, tally);
   const profiles = new Map<number, RegeneratedProfile>();
   let first = true;
   for (const [index, entry] of content.profiles.entries()) {
     if (entry.kind !== "apparmor") continue;
-    const reading = first ? shared : appArmorReading({ manifest, dir });
+    const reading = first ? shared : tracesReading(manifest, dir, true);
     first = false;
     profiles.set(index, regenerated(entry, dir, reading, await generateAppArmorEntry(entry, { manifest, dir, index, reading, allowlists })));
   }
   // Without AppArmor profiles, the reading makes no call's event (it counts them into the census): it is read through.
   if (!hasAppArmor) for await (const _batch of shared.batches) continue;
+  const tracePolicy = census.policy();
   for (const [index, entry] of content.profiles.entries()) {
     if (entry.kind !== "seccomp") continue;
     const { kind: _kind, output: _output, ...options } = entry;
-    const generated = await generateSeccomp({ ...options, name: content.name, tracePolicies: [census.policy()], allowlists });
+    const generated = await generateSeccomp({ ...options, name: content.name, tracePolicies: [tracePolicy], allowlists });
     profiles.set(index, regenerated(entry, dir, shared, generated));
   }
   return content.profiles.map((_, index) => profiles.get(index)!);
