@@ -7,6 +7,13 @@ import { runIn } from "../support/cli.js";
 const REPO = join(import.meta.dirname, "..", "..");
 const EXAMPLE = join(REPO, "profiles", "examples", "shell-pipeline");
 
+/** Writes `record` as `app/audit.log` and returns the manifest's path and its text with the log added to its traces. */
+function withAuditLog(dir: string, record: string): { manifest: string; text: string } {
+  writeFileSync(join(dir, "app", "audit.log"), record);
+  const manifest = join(dir, "app", "profilesmith.yaml");
+  return { manifest, text: readFileSync(manifest, "utf8").replace("  - trace.strace\n", "  - trace.strace\n  - audit.log\n") };
+}
+
 /** A copy of the shell-pipeline example under a fresh directory, as `app/`. */
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "profilesmith-check-"));
@@ -53,9 +60,8 @@ describe("profilesmith check", () => {
     const dir = workdir();
     const record =
       'type=AVC msg=audit(1795522300.100:600): apparmor="ALLOWED" operation="open" class="file" profile="shell-pipeline" name="/srv/audited" pid=6000 comm="cat" requested_mask="r" denied_mask="r" fsuid=0 ouid=0\n';
-    writeFileSync(join(dir, "app", "audit.log"), record);
-    const manifest = join(dir, "app", "profilesmith.yaml");
-    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("  - trace.strace\n", "  - trace.strace\n  - audit.log\n"));
+    const { manifest, text } = withAuditLog(dir, record);
+    writeFileSync(manifest, text);
     expect((await runIn(dir, ["check", "--write"])).code).toBe(0);
     expect(readFileSync(join(dir, "app", "apparmor.profile"), "utf8")).toMatch(/\n {2}\/srv\/audited r,\n/);
   });
@@ -64,9 +70,7 @@ describe("profilesmith check", () => {
     const dir = workdir();
     const record =
       "type=SECCOMP msg=audit(1700000000.123:456): auid=1000 uid=0 gid=0 ses=3 subj=unconfined pid=1234 comm=\"sh\" exe=\"/usr/bin/sh\" sig=0 arch=c000003e syscall=101 compat=0 ip=0x7f3a1c2e4d5b code=0x7ffc0000\n";
-    writeFileSync(join(dir, "app", "audit.log"), record);
-    const manifest = join(dir, "app", "profilesmith.yaml");
-    const withAudit = readFileSync(manifest, "utf8").replace("  - trace.strace\n", "  - trace.strace\n  - audit.log\n");
+    const { manifest, text: withAudit } = withAuditLog(dir, record);
     const seccompOnly = withAudit.replace(/ {2}- kind: apparmor\n(?: {4}.*\n)*/, "");
     expect(seccompOnly).not.toContain("apparmor");
     const seccomp = join(dir, "app", "seccomp.json");
