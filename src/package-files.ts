@@ -10,3 +10,14 @@ export function packageFile(relative: string): URL {
   }
   throw new Error(`package.json not found above ${import.meta.url}`);
 }
+
+/**
+ * A worker thread's module, given its URL beside the module that starts it:
+ * that one when it exists (built), else its build under `dist/` (tests run
+ * `src/` through vitest, but a worker thread runs compiled JavaScript).
+ */
+export function workerModule(beside: URL): URL {
+  if (existsSync(beside)) return beside;
+  const root = packageFile(".");
+  return packageFile(`dist/${beside.href.slice(root.href.length)}`);
+}

@@ -30,3 +30,11 @@ export function rootDirectory(root: string | undefined, cwd: string): string | u
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new InputError(`--root ${root}: not a directory`);
   return absolute;
 }
+
+/** `--jobs N`: a whole number of threads, 1 or more; undefined when not given. */
+export function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs "${value}" is not a whole number of threads (1 or more)`);
+  return jobs;
+}

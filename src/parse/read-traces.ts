@@ -16,6 +16,7 @@ import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
 import { linesOf, straceBytes } from "./stream.js";
+import { readOnWorkers, type InputWorkers, type WorkerInput } from "./input-workers.js";
 
 export interface ReadTracesOptions {
   /** Any unparsed line is an InputError (`--strict`) instead of a warning. */
@@ -36,6 +37,12 @@ export interface ReadTracesOptions {
   readonly tally?: CallTally;
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
   readonly progress?: ReadProgress;
+  /**
+   * Reads whole inputs (not stdin) on worker threads, their events taken in
+   * input order (see readOnWorkers); not with `tally`. The workers' module
+   * reads with its own `decode` and `detailed`: these must be the same.
+   */
+  readonly workers?: InputWorkers;
 }
 
 export interface ReadProgress {
@@ -429,12 +436,53 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     if (out.length > 0) yield out;
   }
 
+  /** Adds the report of an input read apart. */
+  function add(report: TraceReport): void {
+    lines += report.lines;
+    syscalls += report.syscalls;
+    unparsed += report.unparsed;
+    firstUnparsed.push(...report.firstUnparsed.slice(0, FIRST_UNPARSED_SHOWN - firstUnparsed.length));
+    const { audit } = report;
+    auditLogs.push(...audit.logs);
+    seccompRecords += audit.seccompRecords;
+    appArmorRecords += audit.appArmorRecords;
+    lossNotes += audit.lossNotes;
+    firstLoss ??= audit.firstLoss;
+    lostRecords += audit.lostRecords;
+    lossNotesUncounted += audit.lossNotesUncounted;
+    otherLines += audit.otherLines;
+  }
+
+  /** The events of every input, the files read on `workers` (stdin here), as readOne would read them in turn. */
+  async function* onWorkers(records: boolean, workers: InputWorkers): AsyncGenerator<readonly ReadEvent[], void, undefined> {
+    // A path that cannot be listed fails at its turn, after the inputs before it.
+    const listed = await Promise.all(paths.map((path) => inputFiles(path, options.cwd).catch((error: unknown) => error as Error)));
+    const apart = listed.flatMap((files) => (files instanceof Error ? [] : files.filter((file) => file !== "-")));
+    const reads = readOnWorkers(apart, options, records, workers, (bytes) => progress?.update((bytesRead += bytes), total));
+    let next = 0;
+    try {
+      for (const files of listed) {
+        if (files instanceof Error) throw files;
+        for (const file of files) {
+          if (file === "-") yield* readOne(file, records);
+          else add(yield* (reads.inputs[next++] as WorkerInput).batches());
+        }
+      }
+    } finally {
+      await reads.stop();
+    }
+  }
+
   /** The events of every input, with AppArmor records when `records`. */
   async function* batches(records: boolean): AsyncGenerator<readonly ReadEvent[], void, undefined> {
     if (progress !== undefined) total = await totalBytes(paths, options.cwd);
+    const { workers } = options;
     try {
-      for (const path of paths) {
-        for (const file of await inputFiles(path, options.cwd)) yield* readOne(file, records);
+      if (workers !== undefined && workers.threads > 1 && options.tally === undefined) yield* onWorkers(records, workers);
+      else {
+        for (const path of paths) {
+          for (const file of await inputFiles(path, options.cwd)) yield* readOne(file, records);
+        }
       }
     } finally {
       progress?.end();

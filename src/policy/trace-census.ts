@@ -8,7 +8,6 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
 import { InputError } from "../errors.js";
@@ -36,7 +35,7 @@ import {
   type PartOptions,
   type TracePart,
 } from "../parse/trace-parts.js";
-import { packageFile } from "../package-files.js";
+import { workerModule } from "../package-files.js";
 import { CallCensus, type CensusData } from "./from-events.js";
 import type { Policy } from "./model.js";
 
@@ -75,12 +74,6 @@ const FIRST_UNPARSED_SHOWN = 5;
 const WORKER_YOUNG_MB = 4;
 /** How much of a file's start decides whether it is an audit log (as readTraces decides). */
 const DETECT_BYTES = 64 * 1024;
-
-/** Tests run src/ through vitest; a worker thread runs the compiled module. */
-function workerModule(): URL {
-  const here = new URL("./census-worker.js", import.meta.url);
-  return existsSync(here) ? here : packageFile("dist/src/policy/census-worker.js");
-}
 
 async function isAuditLog(path: string): Promise<boolean> {
   for await (const chunk of fileChunks(path, { start: 0, end: DETECT_BYTES })) {
@@ -121,7 +114,7 @@ function runOnWorkers(tasks: readonly PartTask[], jobs: number, onBytes: (bytes:
     worker.postMessage(task);
   };
   for (let i = 0; i < Math.min(jobs, tasks.length); i++) {
-    const worker = new Worker(workerModule(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = new Worker(workerModule(new URL("./census-worker.js", import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     // A worker that dies takes every part not read yet with it (a settled part stays settled).
     worker.on("error", (error) => results.forEach((r) => r.settle.reject(error)));
     workers.push(worker);

@@ -29,15 +29,34 @@ describe("profilesmith apparmor", () => {
     expect(out).toContain("Examples:");
   });
 
+  it("writes the same bytes and warnings on one thread and on several (-ff folders and traces read side by side)", async () => {
+    const inputs = ["test/fixtures/strace/pipeline-ff", "test/fixtures/strace/thread-execve-ff", "test/fixtures/strace/attach-sleep.trace"];
+    const serial = await run(["apparmor", ...inputs, "--name", "app", "--jobs", "1"]);
+    const parallel = await run(["apparmor", ...inputs, "--name", "app", "--jobs", "3"]);
+    expect(serial.code).toBe(0);
+    expect(parallel).toEqual(serial);
+  });
+
+  it("refuses --jobs that is not a whole number of threads", async () => {
+    const dir = workdir();
+    for (const jobs of ["0", "two"]) {
+      const { code, err } = await run(["apparmor", join(dir, "app.strace"), "--name", "app", "--jobs", jobs]);
+      expect(code).toBe(2);
+      expect(err).toMatch(/^profilesmith apparmor: --jobs ".*" is not a whole number of threads/);
+    }
+  });
+
   it("reads a -ff folder by pid, so a child inherits the working directory of a parent whose pid has fewer digits", async () => {
     const dir = mkdtempSync(join(tmpdir(), "profilesmith-apparmor-ff-"));
     const ff = join(dir, "ff");
     mkdirSync(ff);
     writeFileSync(join(ff, "trace.999"), 'chdir("/srv") = 0\nclone(child_stack=NULL, flags=SIGCHLD) = 1000\n');
     writeFileSync(join(ff, "trace.1000"), 'openat(AT_FDCWD, "data", O_RDONLY) = 3\n');
-    const { code, out } = await run(["apparmor", ff, "--name", "app"]);
-    expect(code).toBe(0);
-    expect(out).toContain("  /srv/data r,\n");
+    for (const jobs of ["1", "2"]) {
+      const { code, out } = await run(["apparmor", ff, "--name", "app", "--jobs", jobs]);
+      expect(code).toBe(0);
+      expect(out).toContain("  /srv/data r,\n");
+    }
   });
 
   it("writes the profile of a trace to stdout, reading symlinks.json beside the trace", async () => {

@@ -4,7 +4,7 @@ import { RUNTIMES, SECCOMP_DECODED_KINDS, SECCOMP_FORMATS, type RuntimeName, typ
 import { DEFAULT_ACTIONS, type DefaultAction } from "../../seccomp/profile.js";
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
 import { loadAllowlists } from "../allowlists.js";
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, parseJobs } from "../args.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -86,13 +86,6 @@ const OPTIONS = {
   strict: { type: "boolean" },
   jobs: { type: "string" },
 } as const;
-
-function parseJobs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs "${value}" is not a whole number of threads (1 or more)`);
-  return jobs;
-}
 
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
