@@ -5,7 +5,6 @@
 import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, generateAppArmor } from "../apparmor/index.js";
-import type { SourcePos } from "../events/types.js";
 import { InputError } from "../errors.js";
 import { readTraces, unparsedWarning, type TraceReading } from "../parse/index.js";
 import type { CallTally } from "../parse/parser.js";
@@ -66,19 +65,6 @@ function rootDirectory(entry: ApparmorEntry, inputs: Inputs): string | undefined
   return root;
 }
 
-/**
- * Batches of events with each position naming its trace relative to the
- * manifest, as the manifest does: AppArmor rule comments cite trace lines, and
- * a profile must not depend on where the directory is checked out.
- */
-async function* namedFromManifest<E extends { readonly pos: SourcePos }>(
-  batches: AsyncIterable<readonly E[]>,
-  dir: string,
-): AsyncIterable<readonly E[]> {
-  const named = fromManifest(dir);
-  for await (const batch of batches) yield batch.map((event) => ({ ...event, pos: { file: named(event.pos.file), line: event.pos.line } }));
-}
-
 /** A trace's path as the manifest in `dir` names it (memoized: every event asks). */
 function fromManifest(dir: string): (file: string) => string {
   const names = new Map<string, string>();
@@ -90,34 +76,23 @@ function fromManifest(dir: string): (file: string) => string {
 }
 
 /**
- * `census` counting calls under the names of their traces relative to the
- * manifest, as namedFromManifest names events.
- */
-function tallyFromManifest(census: CallCensus, dir: string): CallTally {
-  const named = fromManifest(dir);
-  return {
-    decoded: census.decoded,
-    count: (file, arch, name, pid, decoded) => census.count(named(file), arch, name, pid, decoded),
-    counter: (file, arch, name) => census.counter(named(file), arch, name),
-  };
-}
-
-/**
  * A reading of the manifest's traces: with AppArmor's events (see
  * APPARMOR_CALLS) when `appArmor`, else none of the calls'; counting every
- * call into `tally` if given.
+ * call into `tally` if given. Events and the tally name each trace as the
+ * manifest does: AppArmor rule comments cite trace lines, and a profile must
+ * not depend on where the directory is checked out.
  */
 function tracesReading(manifest: Manifest, dir: string, appArmor: boolean, tally?: CallTally): TraceReading {
   const paths = manifest.content.traces.map((file) => join(dir, file));
   const events = appArmor ? { decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } : {};
-  return readTraces(paths, { strict: false, ...events, tally });
+  return readTraces(paths, { strict: false, ...events, tally, eventFile: fromManifest(dir) });
 }
 
 async function generateAppArmorEntry(entry: ApparmorEntry, inputs: Inputs): Promise<Generated> {
   const { manifest, reading, allowlists } = inputs;
   return generateAppArmor({
     name: manifest.content.name,
-    traces: [namedFromManifest(reading.recordBatches, inputs.dir)],
+    traces: [reading.recordBatches],
     // Rules from an allowlist cite it by name: the manifest's, for the same reason as the trace lines.
     allowlists: allowlists.map((allowlist, i) => ({ ...allowlist, file: manifest.content.allowlists[i]! })),
     root: rootDirectory(entry, inputs),
@@ -147,9 +122,8 @@ export async function regenerateManifest(manifest: Manifest): Promise<Regenerate
   const { content } = manifest;
   const allowlists = await Promise.all(content.allowlists.map((file) => loadAllowlist(join(dir, file))));
   const census = new CallCensus();
-  const tally = tallyFromManifest(census, dir);
   const hasAppArmor = content.profiles.some((entry) => entry.kind === "apparmor");
-  const shared = tracesReading(manifest, dir, hasAppArmor, tally);
+  const shared = tracesReading(manifest, dir, hasAppArmor, census);
   const profiles = new Map<number, RegeneratedProfile>();
   let first = true;
   for (const [index, entry] of content.profiles.entries()) {

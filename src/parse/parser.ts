@@ -9,7 +9,7 @@ import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscall
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
 import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
-import { commonLine, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
+import { commonLine, parseAnyLine, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 import { decodeBytes } from "./bytes.js";
 
 export interface StraceParseOptions {
@@ -367,7 +367,8 @@ export class StraceParser {
         const common = plain && scanner.shapeOf(record, shape);
         if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), bytes, lineNo, out))) {
           const line = ascii ? bytes.toString("latin1", start, end) : decodeBytes(bytes, start, end);
-          this.uncounted(line, lineNo, out, common && ascii ? commonLine(line, shape, start) : undefined);
+          // The scan said whether the line is of a common shape: parseLine need not scan it again.
+          this.uncounted(line, lineNo, out, ascii ? (common ? commonLine(line, shape, start) : parseAnyLine(line)) : undefined);
         }
         start = end + 1;
       }

@@ -38,9 +38,16 @@ export interface ReadTracesOptions {
   /** Told the bytes read so far over all inputs, as they are read, and when reading ends. */
   readonly progress?: ReadProgress;
   /**
+   * The name an input's events carry (their `pos.file`, and the tally's
+   * files) given its name in the report and errors: its path as given, or
+   * `<stdin>`. Default: that name.
+   */
+  readonly eventFile?: (file: string) => string;
+  /**
    * Reads whole inputs (not stdin) on worker threads, their events taken in
-   * input order (see readOnWorkers); not with `tally`. The workers' module
-   * reads with its own `decode` and `detailed`: these must be the same.
+   * input order (see readOnWorkers); not with `tally` or `eventFile`. The
+   * workers' module reads with its own `decode` and `detailed`: these must be
+   * the same.
    */
   readonly workers?: InputWorkers;
 }
@@ -325,8 +332,8 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   let bytesRead = 0;
   let total: number | undefined;
 
-  /** Counts `events`, read with `summarized` calls that made no event of their own. */
-  function count(events: readonly ReadEvent[], counts: FileCounts, summarized: number): void {
+  /** Counts `events` of input `file`, read with `summarized` calls that made no event of their own. */
+  function count(events: readonly ReadEvent[], file: string, counts: FileCounts, summarized: number): void {
     syscalls += summarized;
     counts.understood += summarized;
     for (const event of events) {
@@ -335,7 +342,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       if (event.kind === "syscall") syscalls++;
       else if (event.kind === "unparsed") {
         unparsed++;
-        if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: event.pos, reason: event.reason });
+        if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: { file, line: event.pos.line }, reason: event.reason });
       }
       if (event.kind !== "unparsed") counts.understood++;
     }
@@ -414,13 +421,13 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
     const { audit, runs } = await sniffed(checkedBytes(file, tracked, counts));
     if (audit) auditLogs.push(file);
-    const reader = linesReader(path, file, audit, records);
+    const reader = linesReader(path, options.eventFile?.(file) ?? file, audit, records);
     let summarized = 0;
     /** Counts the events `read` puts out, with the calls the reader summarized meanwhile. */
     const noted = (read: (out: ReadEvent[]) => void): ReadEvent[] => {
       const out: ReadEvent[] = [];
       read(out);
-      count(out, counts, reader.summarized - summarized);
+      count(out, file, counts, reader.summarized - summarized);
       summarized = reader.summarized;
       return out;
     };
@@ -478,7 +485,8 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     if (progress !== undefined) total = await totalBytes(paths, options.cwd);
     const { workers } = options;
     try {
-      if (workers !== undefined && workers.threads > 1 && options.tally === undefined) yield* onWorkers(records, workers);
+      const apart = workers !== undefined && workers.threads > 1 && options.tally === undefined && options.eventFile === undefined;
+      if (apart) yield* onWorkers(records, workers);
       else {
         for (const path of paths) {
           for (const file of await inputFiles(path, options.cwd)) yield* readOne(file, records);

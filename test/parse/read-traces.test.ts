@@ -89,6 +89,16 @@ describe("readTraces", () => {
     ]);
   });
 
+  test("eventFile names the events and the tally's files; the report and errors keep the path as given", async () => {
+    const bad = file("named.trace", `${TRACE}not strace\n`);
+    const census = new CallCensus();
+    const { events, report } = await readAll([bad], { eventFile: (path) => `renamed:${path}`, tally: census, detailed: new Map([["openat", undefined]]) });
+    expect(new Set(events.map((event) => event.pos.file))).toEqual(new Set([`renamed:${bad}`]));
+    expect([...(census.data.get("x86_64")?.get("getpid")?.byFile.keys() ?? [])]).toEqual([`renamed:${bad}`]);
+    expect(report.firstUnparsed.map((place) => place.pos)).toEqual([{ file: bad, line: 5 }]);
+    expect(await refusal([bad], { strict: true, eventFile: (path) => `renamed:${path}` })).toMatch(new RegExp(`^${bad}:5: `));
+  });
+
   test("--strict turns the first unparsed line into an InputError", async () => {
     const bad = file("bad.trace", "brk(NULL) = 0x1\nread(3, \"abc\"\n");
     expect(await refusal([bad], { strict: true })).toBe(
