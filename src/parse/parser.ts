@@ -96,47 +96,75 @@ export interface ParserCarry {
   readonly known: readonly number[];
 }
 
+/** What the parser keeps of a process from one of its lines to the next. */
+interface ProcessState {
+  /** The ABI it runs in, once seen (see `archFor`); undefined again after it exits. */
+  arch: Arch | undefined;
+  /** Its call waiting for a `<... resumed>` line. */
+  call: PendingCall | undefined;
+}
+
 /**
- * The calls waiting for their `<... resumed>` line, by pid. A process keeps
- * its slot from call to call, until `forget`: a Map that lost and gained a key
- * at every call would rehash its table every few dozen calls, and on a long
- * trace those tables were most of what the parser allocated that lived.
+ * The processes' states by pid, in one map: a line of a common shape looks
+ * its process up once for all it needs. A process keeps its entry from call
+ * to call, until `forget`: a map that lost and gained a key at every call
+ * would rehash its table every few dozen calls, and on a long trace those
+ * tables were most of what the parser allocated that lived.
  */
-class PendingCalls {
-  private readonly slots = new Map<number, { call: PendingCall | undefined }>();
+class ProcessTable {
+  private readonly states = new Map<number, ProcessState>();
 
-  get(pid: number): PendingCall | undefined {
-    return this.slots.get(pid)?.call;
+  /** `pid`'s state, made empty if it had none. */
+  of(pid: number): ProcessState {
+    let state = this.states.get(pid);
+    if (state === undefined) this.states.set(pid, (state = { arch: undefined, call: undefined }));
+    return state;
   }
 
-  has(pid: number): boolean {
-    return this.get(pid) !== undefined;
+  call(pid: number): PendingCall | undefined {
+    return this.states.get(pid)?.call;
   }
 
-  set(pid: number, call: PendingCall): void {
-    const slot = this.slots.get(pid);
-    if (slot === undefined) this.slots.set(pid, { call });
-    else slot.call = call;
+  setCall(pid: number, call: PendingCall): void {
+    this.of(pid).call = call;
   }
 
-  /** Ends the pending call of `pid`, if any. */
-  delete(pid: number): void {
-    const slot = this.slots.get(pid);
-    if (slot !== undefined) slot.call = undefined;
+  /** Ends the pending call of `pid`, if any, and returns it. */
+  takeCall(pid: number): PendingCall | undefined {
+    const state = this.states.get(pid);
+    const call = state?.call;
+    if (call !== undefined) (state as ProcessState).call = undefined;
+    return call;
   }
 
-  /** `pid`'s process is gone: its slot goes too, unless a call is still pending there. */
+  arch(pid: number): Arch | undefined {
+    return this.states.get(pid)?.arch;
+  }
+
+  setArch(pid: number, arch: Arch): void {
+    this.of(pid).arch = arch;
+  }
+
+  /** `pid`'s process is gone: its ABI is forgotten, and its entry with it unless a call is still pending there. */
   forget(pid: number): void {
-    if (this.slots.get(pid)?.call === undefined) this.slots.delete(pid);
+    const state = this.states.get(pid);
+    if (state === undefined) return;
+    state.arch = undefined;
+    if (state.call === undefined) this.states.delete(pid);
   }
 
-  /** The pending calls, in the order their processes first had one. */
-  *entries(): Generator<[number, PendingCall], void, undefined> {
-    for (const [pid, { call }] of this.slots) if (call !== undefined) yield [pid, call];
+  /** The pending calls, in the order their processes were first seen. */
+  *calls(): Generator<[number, PendingCall], void, undefined> {
+    for (const [pid, { call }] of this.states) if (call !== undefined) yield [pid, call];
   }
 
-  clear(): void {
-    this.slots.clear();
+  /** The processes whose ABI is known, and it. */
+  *arches(): Generator<[number, Arch], void, undefined> {
+    for (const [pid, { arch }] of this.states) if (arch !== undefined) yield [pid, arch];
+  }
+
+  clearCalls(): void {
+    for (const state of this.states.values()) state.call = undefined;
   }
 }
 
@@ -217,8 +245,7 @@ export class StraceParser {
   private readonly native: NativeArch;
   private readonly defaultPid: number;
   private readonly kinds: ReadonlySet<DecodedKind>;
-  private readonly pending = new PendingCalls();
-  private readonly archOf = new Map<number, Arch>();
+  private readonly processes = new ProcessTable();
   private readonly entries = new Map<Arch, Map<string, NameEntry>>();
   /** The personality of the last process seen: what strace gives a new process until it reports another. */
   private lastArch: Arch;
@@ -297,9 +324,10 @@ export class StraceParser {
    * then the next part must be read by this parser, not apart.
    */
   carry(): ParserCarry | undefined {
-    const native = this.lastArch === this.native && [...this.archOf.values()].every((arch) => arch === this.native);
+    const arches = [...this.processes.arches()];
+    const native = this.lastArch === this.native && arches.every(([, arch]) => arch === this.native);
     if (!native || this.sawUnprefixed || this.held !== undefined || this.inTips || this.cut !== undefined) return undefined;
-    return { pending: [...this.pending.entries()], known: [...this.archOf.keys()] };
+    return { pending: [...this.processes.calls()], known: arches.map(([pid]) => pid) };
   }
 
   /**
@@ -312,10 +340,10 @@ export class StraceParser {
     if (this.held !== undefined) this.release(out);
     for (const pid of started) {
       this.flush(pid, out);
-      this.archOf.delete(pid);
+      this.processes.forget(pid);
     }
-    for (const [pid, call] of carry.pending) this.pending.set(pid, call);
-    for (const pid of carry.known) this.archOf.set(pid, this.native);
+    for (const [pid, call] of carry.pending) this.processes.setCall(pid, call);
+    for (const pid of carry.known) this.processes.setArch(pid, this.native);
   }
 
   /** With `midTrace`: whether the line goes to `deferred()`; notes the processes it starts. */
@@ -421,25 +449,24 @@ export class StraceParser {
    */
   private adoptRoot(pid: number): void {
     this.rootPid = pid;
-    const call = this.pending.get(this.defaultPid);
-    if (call !== undefined && !this.pending.has(pid)) {
-      this.pending.delete(this.defaultPid);
-      this.pending.set(pid, call);
+    const processes = this.processes;
+    if (processes.call(this.defaultPid) !== undefined && processes.call(pid) === undefined) {
+      processes.setCall(pid, processes.takeCall(this.defaultPid) as PendingCall);
     }
-    const arch = this.archOf.get(this.defaultPid);
-    if (arch !== undefined && !this.archOf.has(pid)) this.archOf.set(pid, arch);
+    const arch = processes.arch(this.defaultPid);
+    if (arch !== undefined && processes.arch(pid) === undefined) processes.setArch(pid, arch);
   }
 
   /** The pending call of the unprefixed root while its pid is still unknown. */
   private rootPending(): PendingCall | undefined {
     return this.held !== undefined && this.sawUnprefixed && this.rootPid === undefined
-      ? this.pending.get(this.defaultPid)
+      ? this.processes.call(this.defaultPid)
       : undefined;
   }
 
   /** Whether a clone, fork or vfork is under way: its child may print before its result does. */
   private forking(): boolean {
-    for (const [, call] of this.pending.entries()) if (FORKS.has(call.name)) return true;
+    for (const [, call] of this.processes.calls()) if (FORKS.has(call.name)) return true;
     return false;
   }
 
@@ -485,8 +512,8 @@ export class StraceParser {
           return;
         }
         // A trace that starts without pid prefixes may name its process here first.
-        if (this.sawUnprefixed && this.rootPid === undefined && !this.archOf.has(line.pid)) this.adoptRoot(line.pid);
-        this.archOf.set(line.pid, arch);
+        if (this.sawUnprefixed && this.rootPid === undefined && this.processes.arch(line.pid) === undefined) this.adoptRoot(line.pid);
+        this.processes.setArch(line.pid, arch);
         this.lastArch = arch;
         out.push({ kind: "personality", pid: line.pid, arch, pos });
         return;
@@ -498,8 +525,7 @@ export class StraceParser {
       case "killed": {
         const pid = this.pidOf(line.pid);
         this.flush(pid, out);
-        this.pending.forget(pid);
-        this.archOf.delete(pid);
+        this.processes.forget(pid);
         this.live.delete(pid);
         this.briefed.delete(pid);
         if (pid === this.rootPid) this.rootExited = true;
@@ -531,12 +557,11 @@ export class StraceParser {
           this.adoptRoot(line.pid);
         }
         const pid = this.pidOf(line.pid);
-        let started = this.pending.get(pid);
+        let started = this.processes.takeCall(pid);
         if (started !== undefined && started.name !== line.name) {
-          this.flush(pid, out);
+          this.ended(pid, started, undefined, out);
           started = undefined;
         }
-        this.pending.delete(pid);
         // A resumed call whose start is not in the trace (strace attached mid-call) still counts, here.
         const call = started ?? { name: line.name, nr: line.nr, arch: this.archFor(pid), args: "", pos, text };
         const joined = {
@@ -563,8 +588,8 @@ export class StraceParser {
       out.push({ kind: "unparsed", reason: "line cut by a strace message, never continued", text: this.cut.text, pos });
       this.cut = undefined;
     }
-    const calls = [...this.pending.entries()].sort(([, a], [, b]) => a.pos.line - b.pos.line);
-    this.pending.clear();
+    const calls = [...this.processes.calls()].sort(([, a], [, b]) => a.pos.line - b.pos.line);
+    this.processes.clearCalls();
     for (const [pid, call] of calls) this.ended(pid, call, undefined, out);
   }
 
@@ -584,7 +609,7 @@ export class StraceParser {
     // x32 numbers printed without their x32 bit are x86_64's: the native ABI wins a tie.
     const arch = others.includes(this.native) ? this.native : others.length === 1 ? others[0] : undefined;
     if (arch === undefined) return current;
-    this.archOf.set(pid, arch);
+    this.processes.setArch(pid, arch);
     this.lastArch = arch;
     out.push({ kind: "personality", pid, arch, pos });
     return arch;
@@ -615,11 +640,12 @@ export class StraceParser {
   }
 
   private archFor(pid: number): Arch {
-    let arch = this.archOf.get(pid);
-    if (arch === undefined) {
-      arch = this.lastArch;
-      this.archOf.set(pid, arch);
-    }
+    return this.archIn(this.processes.of(pid));
+  }
+
+  /** archFor of the process whose state is `state`. */
+  private archIn(state: ProcessState): Arch {
+    const arch = (state.arch ??= this.lastArch);
     this.lastArch = arch;
     return arch;
   }
@@ -627,39 +653,33 @@ export class StraceParser {
   /** Holds an unfinished call, under the pid strace moved it to if it did (`<pid changed to N ...>`). */
   private suspend(pid: number, movedTo: number | undefined, call: PendingCall, out: TraceEvent[]): void {
     if (movedTo === undefined || movedTo === pid) {
-      this.pending.set(pid, call);
+      this.processes.setCall(pid, call);
       return;
     }
     // The call moves to a process whose pending call, if any, ends here.
     if (this.options.midTrace === true) this.started.add(movedTo);
     this.flush(movedTo, out);
-    this.pending.set(movedTo, moved(call, pid));
+    this.processes.setCall(movedTo, moved(call, pid));
   }
 
   /** `+++ superseded by execve in pid OLD +++` on `pid`: thread OLD exec'ed and now is `pid`. */
   private supersede(pid: number, oldPid: number, out: TraceEvent[]): void {
-    const current = this.pending.get(pid);
-    if (current?.movedFrom !== oldPid) {
+    const processes = this.processes;
+    if (processes.call(pid)?.movedFrom !== oldPid) {
       this.flush(pid, out);
-      const thread = this.pending.get(oldPid);
-      if (thread !== undefined) {
-        this.pending.delete(oldPid);
-        this.pending.set(pid, moved(thread, oldPid));
-      }
+      const thread = processes.takeCall(oldPid);
+      if (thread !== undefined) processes.setCall(pid, moved(thread, oldPid));
     }
-    const arch = this.archOf.get(oldPid);
-    if (arch !== undefined) this.archOf.set(pid, arch);
-    this.archOf.delete(oldPid);
-    this.pending.forget(oldPid);
+    const arch = processes.arch(oldPid);
+    if (arch !== undefined) processes.setArch(pid, arch);
+    processes.forget(oldPid);
     this.live.delete(oldPid);
   }
 
   /** Emits the pending call of `pid`, if any, as never resumed. */
   private flush(pid: number, out: TraceEvent[]): void {
-    const call = this.pending.get(pid);
-    if (call === undefined) return;
-    this.pending.delete(pid);
-    this.ended(pid, call, undefined, out);
+    const call = this.processes.takeCall(pid);
+    if (call !== undefined) this.ended(pid, call, undefined, out);
   }
 
   /**
@@ -715,30 +735,36 @@ export class StraceParser {
     if (shape.pid === undefined) return false;
     const { pid, nr } = shape;
     const midTrace = this.options.midTrace === true;
+    // One lookup of the process for all this line needs.
+    const state = this.processes.of(pid);
     if (shape.kind === "resumed") {
-      const started = this.pending.get(pid);
+      const started = state.call;
       if ((midTrace && !this.started.has(pid)) || started === undefined || started.name !== name) return false;
       // Named, a resumed call is what its start's name resolves to (resolveCall), whatever its `-n` number.
       const entry = this.numberedEntry(started.arch, name, shape.nameId);
       // A call started on this path (its text left empty) was judged on its arguments then.
       if (!(entry.countable || started.text === "")) return false;
-      this.pending.delete(pid);
+      state.call = undefined;
       this.countBy(entry, started.arch, pid, started.pos.line, out);
       return true;
     }
     // As callArch: a call this process's ABI has stays in it (archFor's bookkeeping is the same either way).
-    const arch = this.archFor(pid);
+    const arch = this.archIn(state);
     const entry = this.numberedEntry(arch, name, shape.nameId);
     if (!(entry.countable || this.needsNoDetail(entry, source)) || !fitsCall(arch, entry.resolved, nr)) return false;
     if (midTrace) this.started.add(pid);
-    this.flush(pid, out);
+    const unresumed = state.call;
+    if (unresumed !== undefined) {
+      state.call = undefined;
+      this.ended(pid, unresumed, undefined, out);
+    }
     if (shape.kind === "call") {
       this.countBy(entry, arch, pid, lineNo, out);
       return true;
     }
     const pos = { file: this.options.file, line: lineNo };
     const resolvedName = (entry.resolved as ResolvedName).name;
-    this.pending.set(pid, { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: "", movedFrom: undefined });
+    state.call = { name: resolvedName === name ? resolvedName : name, nr, arch, args: "", pos, text: "", movedFrom: undefined };
     return true;
   }
 
