@@ -146,15 +146,21 @@ export function findCloseParen(text: string, start: number): number {
   return -1;
 }
 
+/** What splitArgs passes over at once: anything but commas, brackets and what may start a unit. */
+const ORDINARY_RUN = /[^,()[\]{}"/<]*/y;
+
 /** Splits an argument list (or a struct's fields) at its top-level commas, trimmed. */
 export function splitArgs(text: string): string[] {
   const args: string[] = [];
   let depth = 0;
   let from = 0;
   for (let i = 0; i < text.length; i++) {
+    ORDINARY_RUN.lastIndex = i;
+    ORDINARY_RUN.test(text);
+    i = ORDINARY_RUN.lastIndex;
+    if (i >= text.length) break;
     const c = text.charCodeAt(i);
     const k = classOf(c);
-    if (k === CharClass.Ordinary) continue;
     if (k === CharClass.Open) depth++;
     else if (k === CharClass.Close) depth--;
     else if (k === CharClass.Comma) {
