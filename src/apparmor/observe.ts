@@ -245,6 +245,12 @@ function where(pos: SourcePos): string {
   return `${pos.file}:${pos.line}`;
 }
 
+/** `where(a) < where(b)`, without making the two strings in the common case of one file (each path asks at every call). */
+function whereLess(a: SourcePos, b: SourcePos): boolean {
+  if (a.file !== b.file) return where(a) < where(b);
+  return a.line !== b.line && String(a.line) < String(b.line);
+}
+
 /** Walks the events once, keeping the fd tables and working directories of live processes only: memory stays flat over long traces. */
 class Observer {
   readonly result: Observations = {
@@ -333,7 +339,7 @@ class Observer {
 
   private unresolved(path: string, pos: SourcePos): void {
     const known = this.result.unresolved.get(path);
-    if (known === undefined || where(pos) < where(known)) this.result.unresolved.set(path, pos);
+    if (known === undefined || whereLess(pos, known)) this.result.unresolved.set(path, pos);
   }
 
   /** Whether the resolved `path` is a directory as far as we can tell. */

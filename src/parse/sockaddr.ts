@@ -11,13 +11,24 @@ import { parseCString, parseCStringBytes } from "./cstring.js";
 import { evalNumeric } from "./expr.js";
 import { splitArgs } from "./scan.js";
 
+/** The length of the name a struct field starts with before its `=` (`[A-Za-z_][A-Za-z0-9_]*`), or 0 when it has none. */
+function fieldNameLength(field: string): number {
+  let i = 0;
+  for (; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!letter && !(i > 0 && c >= 0x30 && c <= 0x39)) break;
+  }
+  return i > 0 && field.charCodeAt(i) === 0x3d ? i : 0;
+}
+
 /** The fields of a `{k=v, …}` struct by name; unnamed fields under their text. */
 export function structFields(text: string): Map<string, string> | undefined {
   if (!text.startsWith("{") || !text.endsWith("}")) return undefined;
   const fields = new Map<string, string>();
   for (const field of splitArgs(text.slice(1, -1))) {
-    const named = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(field);
-    if (named) fields.set(named[1] as string, field.slice(named[0].length));
+    const name = fieldNameLength(field);
+    if (name > 0) fields.set(field.slice(0, name), field.slice(name + 1));
     else fields.set(field, field);
   }
   return fields;
