@@ -15,6 +15,7 @@ import { auditLineEvent } from "./audit/record.js";
 import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
+import { CollectionPacer } from "./collect-garbage.js";
 import { linesOf, straceBytes } from "./stream.js";
 import { readOnWorkers, type InputWorkers, type WorkerInput } from "./input-workers.js";
 
@@ -109,6 +110,12 @@ export interface TraceReading {
 export const STDIN_NAME = "<stdin>";
 const FIRST_UNPARSED_SHOWN = 5;
 const LF = 0x0a;
+/**
+ * This thread's collections while it reads traces (see CollectionPacer): one
+ * per 256 MiB keeps peak memory from growing past a 256 MiB trace's, at
+ * about 1% of the time.
+ */
+const collections = new CollectionPacer(256 << 20);
 /** Read size: measured faster than 1 MiB. */
 const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
@@ -434,6 +441,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     for await (const run of runs) {
       const out = noted((out) => (counts.lines += reader.lines(run, counts.lines + 1, out)));
       if (out.length > 0) yield out;
+      await collections.read(run.length);
     }
     const out = noted((out) => reader.end(out));
     lines += counts.lines;

@@ -10,6 +10,7 @@ import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
 import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
+import { CollectionPacer } from "./collect-garbage.js";
 import { checkedBytes, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
@@ -44,6 +45,8 @@ export interface PartEnd extends OutputCounts {
 }
 
 const FIRST_UNPARSED_KEPT = 5;
+/** This thread's collections while it reads parts (see CollectionPacer): one per 128 MiB. */
+const collections = new CollectionPacer(128 << 20);
 /** How far past a cut point the next line start is looked for. */
 const LINE_SEARCH_BYTES = 64 * 1024;
 
@@ -147,6 +150,7 @@ export async function readPart(
     lineNo += lines;
     output.counts.lines += lines;
     output.note(out);
+    await collections.read(bytes.length);
   }
   return { ...output.end(), deferred: parser.deferred(), carry: parser.carry() };
 }

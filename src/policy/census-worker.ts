@@ -5,7 +5,6 @@
  */
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { partParser, readPart, type PartOptions, type TracePart } from "../parse/trace-parts.js";
-import { CollectionPacer } from "./collect-garbage.js";
 import { CallCensus } from "./from-events.js";
 import type { PartTask, WorkerReply } from "./trace-census.js";
 
@@ -18,7 +17,6 @@ const port = workerPort();
 
 /** Bytes read are posted in steps of this many: a message per chunk read cost a tenth of a worker's time. */
 const BYTES_STEP = 4 << 20;
-const collections = new CollectionPacer();
 
 async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
   const census = new CallCensus();
@@ -30,7 +28,6 @@ async function read(part: TracePart, options: PartOptions): Promise<WorkerReply>
   try {
     const end = await readPart(part, partParser(part, options, census), 1, (events) => census.addAll(events), (bytes) => {
       unposted += bytes;
-      collections.read(bytes);
       if (unposted >= BYTES_STEP) post();
     });
     if (unposted > 0) post();

@@ -1,6 +1,6 @@
 /** collectGarbage is a real collection: what nothing references is gone once it is done. */
 import { expect, test } from "vitest";
-import { collectGarbage } from "../../src/policy/collect-garbage.js";
+import { collectGarbage } from "../../src/parse/collect-garbage.js";
 
 test("collects an object nothing references any more", async () => {
   let target: number[] | undefined = Array.from({ length: 1000 }, (_, i) => i);
