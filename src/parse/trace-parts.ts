@@ -45,6 +45,12 @@ export interface PartEnd extends OutputCounts {
 }
 
 const FIRST_UNPARSED_KEPT = 5;
+/**
+ * Bytes read between two turns of the event loop: the reads are synchronous,
+ * and the thread that stitches parts hears of its workers' results, and gives
+ * them their next parts, only in those turns.
+ */
+const TURN_BYTES = 4 << 20;
 /** This thread's collections while it reads parts (see CollectionPacer): one per 128 MiB. */
 const collections = new CollectionPacer(128 << 20);
 /** How far past a cut point the next line start is looked for. */
@@ -144,6 +150,7 @@ export async function readPart(
   const output = new PartOutput(parser, visit);
   const chunks = counted(fileChunks(part.path, part), onBytes);
   let lineNo = firstLine;
+  let sinceTurn = 0;
   for await (const bytes of checkedBytes(part.file, chunks, output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
     const lines = parser.lines(bytes, lineNo, out);
@@ -151,6 +158,10 @@ export async function readPart(
     output.counts.lines += lines;
     output.note(out);
     await collections.read(bytes.length);
+    if ((sinceTurn += bytes.length) >= TURN_BYTES) {
+      sinceTurn = 0;
+      await new Promise(setImmediate);
+    }
   }
   return { ...output.end(), deferred: parser.deferred(), carry: parser.carry() };
 }

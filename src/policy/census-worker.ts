@@ -4,8 +4,8 @@
  * (its deferred lines and pending calls, for stitching), and its bytes as read.
  */
 import { parentPort, type MessagePort } from "node:worker_threads";
-import { partParser, readPart, type PartOptions, type TracePart } from "../parse/trace-parts.js";
-import { CallCensus } from "./from-events.js";
+import type { PartOptions, TracePart } from "../parse/trace-parts.js";
+import { readApart } from "./read-apart.js";
 import type { PartTask, WorkerReply } from "./trace-census.js";
 
 function workerPort(): MessagePort {
@@ -19,19 +19,18 @@ const port = workerPort();
 const BYTES_STEP = 4 << 20;
 
 async function read(part: TracePart, options: PartOptions): Promise<WorkerReply> {
-  const census = new CallCensus();
   let unposted = 0;
   const post = () => {
     port.postMessage({ kind: "bytes", bytes: unposted } satisfies WorkerReply);
     unposted = 0;
   };
   try {
-    const end = await readPart(part, partParser(part, options, census), 1, (events) => census.addAll(events), (bytes) => {
+    const result = await readApart(part, options, (bytes) => {
       unposted += bytes;
       if (unposted >= BYTES_STEP) post();
     });
     if (unposted > 0) post();
-    return { kind: "done", census: census.data, end };
+    return result;
   } catch (error) {
     return { kind: "failed", message: error instanceof Error ? error.message : String(error), input: error instanceof Error && error.name === "InputError" };
   }

@@ -1,9 +1,11 @@
 /**
  * The policy of strace logs and audit logs, read on several cores: a strace
  * log in parts of about `partBytes` (parse/trace-parts.ts), each part counted
- * into a CallCensus by a worker thread, the parts stitched in order by one
- * parser; audit logs and stdin read as readTraces reads them. The policy and
- * the report are those of reading everything in order, whatever the parts.
+ * into a CallCensus apart (read-apart.ts) by a worker thread, or by this one
+ * while it waits for a worker's part, the parts stitched in order by one
+ * parser, which reads in turn the parts no one read apart; audit logs and
+ * stdin read as readTraces reads them. The policy and the report are those of
+ * reading everything in order, whatever the parts.
  */
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
@@ -31,16 +33,16 @@ import {
   readPart,
   traceParts,
   type OutputCounts,
-  type PartEnd,
   type PartOptions,
   type TracePart,
 } from "../parse/trace-parts.js";
 import { workerModule } from "../package-files.js";
-import { CallCensus, type CensusData } from "./from-events.js";
+import { CallCensus } from "./from-events.js";
+import { readApart, type PartResult } from "./read-apart.js";
 import type { Policy } from "./model.js";
 
 export interface TracePolicyOptions extends ReadTracesOptions {
-  /** Worker threads at most; default the cores available. 1 reads everything in this thread. */
+  /** Threads that read at most, this one among them; default the cores available. 1 reads everything in this thread. */
   readonly jobs?: number;
   /** About how many bytes of a strace log one worker reads at a time; default 32 MiB. */
   readonly partBytes?: number;
@@ -59,10 +61,8 @@ export interface PartTask {
 
 export type WorkerReply =
   | { readonly kind: "bytes"; readonly bytes: number }
-  | { readonly kind: "done"; readonly census: CensusData; readonly end: PartEnd }
+  | PartResult
   | { readonly kind: "failed"; readonly message: string; readonly input: boolean };
-
-type PartResult = Extract<WorkerReply, { kind: "done" }>;
 
 const DEFAULT_PART_BYTES = 32 * 2 ** 20;
 const FIRST_UNPARSED_SHOWN = 5;
@@ -82,45 +82,97 @@ async function isAuditLog(path: string): Promise<boolean> {
   return false;
 }
 
+/** A part's reading apart from the lines before it (see readApart): its result, and whether it has come. */
+interface ApartReading {
+  readonly result: Promise<PartResult>;
+  settled: boolean;
+}
+
 /**
- * Runs `tasks` on at most `jobs` worker threads, in order; a promise per task.
- * `stop` terminates the workers (idempotent).
+ * The parts of the strace logs to read, in order, by up to `workers` worker
+ * threads and by this thread: a worker takes the first part no one has taken
+ * when it is free; this thread reads in turn a part no one has taken when
+ * stitching comes to it (`take`), and while it waits for a worker's part,
+ * reads the next free one apart (`awaitResult`).
  */
-function runOnWorkers(tasks: readonly PartTask[], jobs: number, onBytes: (bytes: number) => void) {
-  const results = tasks.map(() => {
-    let settle!: { resolve: (result: PartResult) => void; reject: (error: Error) => void };
-    const promise = new Promise<PartResult>((resolve, reject) => (settle = { resolve, reject }));
-    promise.catch(() => undefined);
-    return { promise, settle };
-  });
-  const workers: Worker[] = [];
-  let next = 0;
-  const feed = (worker: Worker) => {
-    const index = next++;
-    const task = tasks[index];
-    if (task === undefined) {
-      void worker.terminate();
-      return;
+class PartPool {
+  /** Each part's reading apart; `"in turn"` for a part this thread reads in turn. */
+  private readonly readings = new Map<TracePart, ApartReading | "in turn">();
+  private readonly threads: Worker[] = [];
+  /** The index of the first part that may not be taken yet. */
+  private next = 0;
+
+  constructor(
+    private readonly parts: readonly TracePart[],
+    private readonly options: PartOptions,
+    workers: number,
+    private readonly onBytes: (bytes: number) => void,
+  ) {
+    // This thread reads the first part in turn, at once.
+    const first = parts[0];
+    if (first !== undefined) this.readings.set(first, "in turn");
+    for (let i = 0; i < Math.min(workers, parts.length - 1); i++) {
+      const worker = new Worker(workerModule(new URL("./census-worker.js", import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      this.threads.push(worker);
+      this.feed(worker);
     }
-    const { settle } = results[index] as (typeof results)[number];
-    const onMessage = (reply: WorkerReply) => {
-      if (reply.kind === "bytes") return onBytes(reply.bytes);
-      worker.off("message", onMessage);
-      if (reply.kind === "done") settle.resolve(reply);
-      else settle.reject(reply.input ? new InputError(reply.message) : new Error(reply.message));
-      feed(worker);
-    };
-    worker.on("message", onMessage);
-    worker.postMessage(task);
-  };
-  for (let i = 0; i < Math.min(jobs, tasks.length); i++) {
-    const worker = new Worker(workerModule(new URL("./census-worker.js", import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    // A worker that dies takes every part not read yet with it (a settled part stays settled).
-    worker.on("error", (error) => results.forEach((r) => r.settle.reject(error)));
-    workers.push(worker);
-    feed(worker);
   }
-  return { results: results.map((r) => r.promise), stop: () => Promise.all(workers.map((w) => w.terminate())) };
+
+  /** The first part no one has taken, now taken; undefined when all are. */
+  private free(): TracePart | undefined {
+    while (this.next < this.parts.length && this.readings.has(this.parts[this.next] as TracePart)) this.next++;
+    return this.parts[this.next];
+  }
+
+  private reading(result: Promise<PartResult>): ApartReading {
+    const reading: ApartReading = { result, settled: false };
+    const settle = () => void (reading.settled = true);
+    result.then(settle, settle);
+    return reading;
+  }
+
+  private feed(worker: Worker): void {
+    const part = this.free();
+    if (part === undefined) return void worker.terminate();
+    const result = new Promise<PartResult>((resolve, reject) => {
+      const onMessage = (reply: WorkerReply) => {
+        if (reply.kind === "bytes") return this.onBytes(reply.bytes);
+        worker.off("message", onMessage);
+        worker.off("error", reject);
+        if (reply.kind === "done") resolve(reply);
+        else reject(reply.input ? new InputError(reply.message) : new Error(reply.message));
+        this.feed(worker);
+      };
+      worker.on("message", onMessage);
+      // A worker that dies fails the part it was reading.
+      worker.on("error", reject);
+    });
+    this.readings.set(part, this.reading(result));
+    worker.postMessage({ part, options: this.options } satisfies PartTask);
+  }
+
+  /** Whether this thread reads `part` in turn: no one had taken it, or it was the first. */
+  take(part: TracePart): boolean {
+    const reading = this.readings.get(part);
+    if (reading !== undefined) return reading === "in turn";
+    this.readings.set(part, "in turn");
+    return true;
+  }
+
+  /** The result of a part read apart, this thread reading free parts apart meanwhile. */
+  async awaitResult(part: TracePart): Promise<PartResult> {
+    const reading = this.readings.get(part) as ApartReading;
+    for (let ahead = this.free(); !reading.settled && ahead !== undefined; ahead = this.free()) {
+      const read = this.reading(readApart(ahead, this.options, this.onBytes));
+      this.readings.set(ahead, read);
+      await read.result.catch(() => undefined);
+    }
+    return reading.result;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.threads.map((worker) => worker.terminate()));
+  }
 }
 
 /** What one input adds to the report. */
@@ -187,8 +239,7 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
   const parted = inputs.flatMap((input) => input.parts ?? []);
   const partOptions: PartOptions = { native: options.native, decode: options.decode };
-  const workers = parted.length > 1 && jobs > 1 ? runOnWorkers(parted.map((part) => ({ part, options: partOptions })), jobs, onBytes) : undefined;
-  const resultOf = new Map(parted.map((part, i) => [part, workers?.results[i]]));
+  const pool = new PartPool(parted, partOptions, parted.length > 1 ? jobs - 1 : 0, onBytes);
 
   const census = new CallCensus();
   const tally = new ReportTally();
@@ -212,10 +263,10 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
         tally.noteUnparsed(report.unparsed, report.firstUnparsed, 0);
         continue;
       }
-      await stitch(path, parts, resultOf, census, tally, options, onBytes);
+      await stitch(path, parts, pool, census, tally, options, onBytes);
     }
   } finally {
-    await workers?.stop();
+    await pool.stop();
     progress?.end();
   }
   return { policy: census.policy(), report: tally.report() };
@@ -230,11 +281,11 @@ function outside(parser: StraceParser, census: CallCensus, work: (out: TraceEven
   return output.end();
 }
 
-/** Reads the parts of one strace log in order: from their workers' results where they can be used, else here. */
+/** Reads the parts of one strace log in order: from their readings apart where they can be used, else in turn. */
 async function stitch(
   path: string,
   parts: readonly TracePart[],
-  resultOf: ReadonlyMap<TracePart, Promise<PartResult> | undefined>,
+  pool: PartPool,
   census: CallCensus,
   tally: ReportTally,
   options: TracePolicyOptions,
@@ -252,7 +303,7 @@ async function stitch(
     tally.noteUnparsed(end.unparsed, end.firstUnparsed, lineShift);
   };
   for (const part of parts) {
-    const result = await resultOf.get(part);
+    const result = pool.take(part) ? undefined : await pool.awaitResult(part);
     const base = counts.lines;
     const { carry, deferred } = result?.end ?? {};
     if (result !== undefined && carry !== undefined && deferred !== undefined && (part.index === 0 || parser.carry() !== undefined)) {
@@ -266,7 +317,7 @@ async function stitch(
       census.absorb(result.census);
       add(result.end, base);
     } else {
-      // The workers' bytes of a part read again are not counted twice.
+      // The bytes of a part read again are not counted twice.
       const end = await readPart(part, parser, base + 1, (events) => census.addAll(events), result === undefined ? onBytes : () => undefined);
       add(end, 0);
     }
