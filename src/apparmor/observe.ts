@@ -11,7 +11,7 @@
 import type { AppArmorEvent, DecodedArgs, FdArg, PathArg, SourcePos, SyscallEvent, TraceEvent } from "../events/types.js";
 import { ADDRESS_FAMILIES, AF_INET, AF_INET6, AF_UNIX, CLONE_FLAGS, FCNTL_COMMANDS, FLOCK_OPERATIONS, OPEN_FLAGS } from "../parse/constants.js";
 import { callsDecodedAs } from "../parse/decode.js";
-import type { DetailedCalls } from "../parse/parser.js";
+import type { ArgsTest, DetailedCalls } from "../parse/parser.js";
 import { splitArgs } from "../parse/scan.js";
 import type { Capability } from "../policy/apparmor-vocabulary.js";
 import { NETWORK_DOMAINS, NETWORK_TYPES } from "../policy/apparmor-vocabulary.js";
@@ -153,28 +153,45 @@ type FdCall = (typeof FD_CALLS)[number];
 const READ_KINDS: readonly DecodedArgs["call"][] = ["open", "execve", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"];
 const MMAP_CALLS: ReadonlySet<string> = new Set(callsDecodedAs(["mmap"]));
 
+/** The index of the first `, ` in `bytes` from `from`, ending before `end`, or -1. */
+function nextSeparator(bytes: Uint8Array, from: number, end: number): number {
+  for (let i = from; i + 1 < end; i++) if (bytes[i] === COMMA && bytes[i + 1] === SPACE) return i;
+  return -1;
+}
+
+/** Whether bytes `start` to `end` are those of `word`. */
+function bytesAre(bytes: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Whether an mmap's arguments, as strace printed them, may ask for PROT_EXEC
  * (what the observer reads of mmaps): its third argument is not in words
  * (`-X raw`, `-X verbose`) or names PROT_EXEC. The first two are numbers.
  */
-export function mayMapExecutable(args: string): boolean {
-  const second = args.indexOf(", ");
-  const third = second < 0 ? -1 : args.indexOf(", ", second + 2);
+export const mayMapExecutable: ArgsTest = (bytes, start, end) => {
+  const second = nextSeparator(bytes, start, end);
+  const third = second < 0 ? -1 : nextSeparator(bytes, second + 2, end);
   if (third < 0) return true;
-  const start = third + 2;
-  const next = args.indexOf(", ", start);
-  const end = next < 0 ? args.length : next;
-  if (!args.startsWith("PROT_", start)) return true;
-  for (let i = start; i < end; i++) if (!isFlagChar(args.charCodeAt(i))) return true;
-  for (let at = args.indexOf("PROT_EXEC", start); at >= 0 && at < end; at = args.indexOf("PROT_EXEC", at + 1)) {
-    const after = at + "PROT_EXEC".length;
-    if ((at === start || args.charCodeAt(at - 1) === BAR) && (after === end || args.charCodeAt(after) === BAR)) return true;
+  const protStart = third + 2;
+  const next = nextSeparator(bytes, protStart, end);
+  const protEnd = next < 0 ? end : next;
+  if (!bytesAre(bytes, protStart, Math.min(protStart + 5, protEnd), "PROT_")) return true;
+  for (let i = protStart; i < protEnd; i++) if (!isFlagChar(bytes[i] as number)) return true;
+  for (let flag = protStart; flag < protEnd; ) {
+    let bar = flag;
+    while (bar < protEnd && bytes[bar] !== BAR) bar++;
+    if (bytesAre(bytes, flag, bar, "PROT_EXEC")) return true;
+    flag = bar + 1;
   }
   return false;
-}
+};
 
 const BAR = 0x7c; // |
+const COMMA = 0x2c;
+const SPACE = 0x20;
 
 /** A character of symbolic flags: `A-Z`, `_`, `|`. */
 function isFlagChar(c: number): boolean {

@@ -44,14 +44,21 @@ export interface StraceParseOptions {
 }
 
 /**
- * Calls by our tables' names, each with a test of its arguments (as strace
- * printed them) when only some of its calls matter: those it is true for, and
- * it is when unsure. The test spares the others their events on the fast path;
- * a line of a rarer shape has its event anyway. A call split by
- * `<unfinished ...>` is tested on the arguments before the split: a test must
- * be true when the argument it reads is not there.
+ * A test of a call's arguments as strace printed them: bytes `start` to `end`
+ * of `bytes`, all ASCII (only lines of the common shapes are tested, and only
+ * ASCII ones have them). Bytes, not a string: it runs on every such call.
  */
-export type DetailedCalls = ReadonlyMap<string, ((args: string) => boolean) | undefined>;
+export type ArgsTest = (bytes: Uint8Array, start: number, end: number) => boolean;
+
+/**
+ * Calls by our tables' names, each with a test of its arguments when only
+ * some of its calls matter: those it is true for, and it is when unsure. The
+ * test spares the others their events on the fast path; a line of a rarer
+ * shape has its event anyway. A call split by `<unfinished ...>` is tested on
+ * the arguments before the split: a test must be true when the argument it
+ * reads is not there.
+ */
+export type DetailedCalls = ReadonlyMap<string, ArgsTest | undefined>;
 
 /** Counts calls in place of their events (see StraceParseOptions.tally). */
 export interface CallTally {
@@ -202,7 +209,7 @@ interface NameEntry {
   /** Whether `counted` may count its calls: resolved, and no event needed (see `eventless`). */
   readonly countable: boolean;
   /** For a call not countable, the test of its arguments that says whether this one needs its event (see DetailedCalls). */
-  readonly detailIf: ((args: string) => boolean) | undefined;
+  readonly detailIf: ArgsTest | undefined;
   /** The tally's counter of its calls (see CallTally.counter), made on the first. */
   counter: ((pid: number) => void) | undefined;
 }
@@ -779,7 +786,9 @@ export class StraceParser {
     const test = entry.detailIf;
     if (test === undefined) return false;
     const { argsStart, argsEnd } = this.shape;
-    return !test(typeof source === "string" ? source.slice(argsStart, argsEnd) : source.toString("latin1", argsStart, argsEnd));
+    if (typeof source !== "string") return !test(source, argsStart, argsEnd);
+    const args = Buffer.from(source.slice(argsStart, argsEnd), "latin1");
+    return !test(args, 0, args.length);
   }
 
   /**

@@ -35,6 +35,10 @@ describe("mayMapExecutable", () => {
     ["NULL, 8192, PROT_READ, MAP_PRIVATE, 3</PROT_EXEC>, 0", false],
     ["NULL", true],
   ])("%s: %s", (args, expected) => {
-    expect(mayMapExecutable(args)).toBe(expected);
+    const bytes = Buffer.from(args, "latin1");
+    expect(mayMapExecutable(bytes, 0, bytes.length)).toBe(expected);
+    // As the parser tests them: inside their line's bytes, which go on after them.
+    const line = Buffer.from(`123 mmap(${args}) = 0x7f1200000000, PROT_EXEC`, "latin1");
+    expect(mayMapExecutable(line, "123 mmap(".length, "123 mmap(".length + bytes.length)).toBe(expected);
   });
 });

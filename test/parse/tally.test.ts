@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { SyscallEvent, TraceEvent } from "../../src/events/types.js";
-import { StraceParser, type DetailedCalls } from "../../src/parse/parser.js";
+import { StraceParser, type ArgsTest, type DetailedCalls } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
 
@@ -70,16 +70,17 @@ describe("StraceParser with a tally", () => {
 });
 
 /** openat and execve, and a socket of another family than AF_INET (as strace prints it: some other lines make events anyway). */
-const DETAILED: DetailedCalls = new Map([
+const DETAILED: DetailedCalls = new Map<string, ArgsTest | undefined>([
   ["openat", undefined],
-  ["socket", (args: string) => !args.startsWith("AF_INET,")],
+  ["socket", (bytes, start, end) => !Buffer.from(bytes.subarray(start, end)).toString("latin1").startsWith("AF_INET,")],
   ["execve", undefined],
 ]);
 
 function isDetailed(event: SyscallEvent): boolean {
   if (!DETAILED.has(event.name)) return false;
   const test = DETAILED.get(event.name);
-  return test === undefined || test(event.rawArgs);
+  const args = Buffer.from(event.rawArgs, "latin1");
+  return test === undefined || test(args, 0, args.length);
 }
 
 /** Events with each call of others than DETAILED's as a brief event, but those after a process's first since its start or exit. */
