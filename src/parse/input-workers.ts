@@ -42,7 +42,6 @@ export type FromWorker =
 
 type Reply = Exclude<FromWorker, { kind: "bytes" }>;
 
-
 /** A worker's young generation, in MiB: small, as census workers' (see policy/trace-census.ts), to bound memory. */
 const WORKER_YOUNG_MB = 4;
 

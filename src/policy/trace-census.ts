@@ -118,7 +118,7 @@ class PartPool {
     }
   }
 
-  /** The first part no one has taken, now taken; undefined when all are. */
+  /** The first part no one has taken; undefined when all are. */
   private free(): TracePart | undefined {
     while (this.next < this.parts.length && this.readings.has(this.parts[this.next] as TracePart)) this.next++;
     return this.parts[this.next];
