@@ -107,6 +107,59 @@ export interface TraceReading {
   report(): TraceReport;
 }
 
+/** A report as a reading adds it up: its counts so far, and the inputs read apart added whole. */
+export class ReportSum {
+  lines = 0;
+  syscalls = 0;
+  unparsed = 0;
+  private readonly firstUnparsed: UnparsedPlace[] = [];
+  readonly audit: { -readonly [K in keyof AuditReport]: AuditReport[K] } & { logs: string[] } = {
+    logs: [],
+    seccompRecords: 0,
+    appArmorRecords: 0,
+    lossNotes: 0,
+    firstLoss: undefined,
+    lostRecords: 0,
+    lossNotesUncounted: 0,
+    otherLines: 0,
+  };
+
+  /** The first unparsed line counted so far. */
+  get firstUnparsedPlace(): UnparsedPlace | undefined {
+    return this.firstUnparsed[0];
+  }
+
+  /** `count` unparsed lines, the first of them `places`, numbered `lineShift` lines further on. */
+  addUnparsed(count: number, places: readonly UnparsedPlace[], lineShift = 0): void {
+    this.unparsed += count;
+    for (const place of places) {
+      if (this.firstUnparsed.length >= FIRST_UNPARSED_SHOWN) break;
+      this.firstUnparsed.push({ pos: { file: place.pos.file, line: place.pos.line + lineShift }, reason: place.reason });
+    }
+  }
+
+  /** Adds the report of a reading of the inputs after those counted so far. */
+  add(report: TraceReport): void {
+    this.lines += report.lines;
+    this.syscalls += report.syscalls;
+    this.addUnparsed(report.unparsed, report.firstUnparsed);
+    const { audit } = this;
+    audit.logs.push(...report.audit.logs);
+    audit.seccompRecords += report.audit.seccompRecords;
+    audit.appArmorRecords += report.audit.appArmorRecords;
+    audit.lossNotes += report.audit.lossNotes;
+    audit.firstLoss ??= report.audit.firstLoss;
+    audit.lostRecords += report.audit.lostRecords;
+    audit.lossNotesUncounted += report.audit.lossNotesUncounted;
+    audit.otherLines += report.audit.otherLines;
+  }
+
+  report(): TraceReport {
+    const { lines, syscalls, unparsed } = this;
+    return { lines, syscalls, unparsed, firstUnparsed: [...this.firstUnparsed], audit: { ...this.audit, logs: [...this.audit.logs] } };
+  }
+}
+
 export const STDIN_NAME = "<stdin>";
 const FIRST_UNPARSED_SHOWN = 5;
 const LF = 0x0a;
@@ -323,34 +376,21 @@ interface LinesReader {
  * first input with an unparsed line.
  */
 export function readTraces(paths: readonly string[], options: ReadTracesOptions): TraceReading {
-  let lines = 0;
-  let syscalls = 0;
-  let unparsed = 0;
-  const firstUnparsed: UnparsedPlace[] = [];
-  const auditLogs: string[] = [];
-  let seccompRecords = 0;
-  let appArmorRecords = 0;
-  let lossNotes = 0;
-  let firstLoss: SourcePos | undefined;
-  let lostRecords = 0;
-  let lossNotesUncounted = 0;
-  let otherLines = 0;
+  const sum = new ReportSum();
+  const { audit } = sum;
   const { progress } = options;
   let bytesRead = 0;
   let total: number | undefined;
 
   /** Counts `events` of input `file`, read with `summarized` calls that made no event of their own. */
   function count(events: readonly ReadEvent[], file: string, counts: FileCounts, summarized: number): void {
-    syscalls += summarized;
+    sum.syscalls += summarized;
     counts.understood += summarized;
     for (const event of events) {
       // A brief event's call is among its parser's summarized calls.
       if (event.kind === "brief") continue;
-      if (event.kind === "syscall") syscalls++;
-      else if (event.kind === "unparsed") {
-        unparsed++;
-        if (firstUnparsed.length < FIRST_UNPARSED_SHOWN) firstUnparsed.push({ pos: { file, line: event.pos.line }, reason: event.reason });
-      }
+      if (event.kind === "syscall") sum.syscalls++;
+      else if (event.kind === "unparsed") sum.addUnparsed(1, [{ pos: { file, line: event.pos.line }, reason: event.reason }]);
       if (event.kind !== "unparsed") counts.understood++;
     }
   }
@@ -364,26 +404,26 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     if (event === undefined) return false;
     switch (event.kind) {
       case "apparmor":
-        appArmorRecords++;
+        audit.appArmorRecords++;
         if (records) out.push(event);
         break;
       case "audit-loss":
-        lossNotes++;
-        firstLoss ??= event.pos;
-        if (event.count === undefined) lossNotesUncounted++;
-        else lostRecords += event.count;
+        audit.lossNotes++;
+        audit.firstLoss ??= event.pos;
+        if (event.count === undefined) audit.lossNotesUncounted++;
+        else audit.lostRecords += event.count;
         break;
       case "audit-other":
-        otherLines++;
+        audit.otherLines++;
         break;
       case "unparsed":
         // A dmesg or journal dump is mostly other kernel messages: they are counted, and
         // --strict passes them; only a record the reader cannot read is unparsed.
         if (classifyLine(event.text).kind === "record") out.push(event);
-        else otherLines++;
+        else audit.otherLines++;
         break;
       case "syscall": {
-        seccompRecords++;
+        audit.seccompRecords++;
         options.tally?.count(event.pos.file, event.arch, event.name, event.pid, event.decoded);
         const tallied = options.tally !== undefined && options.detailed === undefined;
         if (!tallied) out.push(event);
@@ -423,12 +463,12 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
   async function* readOne(path: string, records: boolean): AsyncGenerator<readonly ReadEvent[], void, undefined> {
     const file = path === "-" ? STDIN_NAME : path;
     const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
-    const unparsedBefore = unparsed;
+    const unparsedBefore = sum.unparsed;
     const input = readInput(path, options);
     const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
-    const { audit, runs } = await sniffed(checkedBytes(file, tracked, counts));
-    if (audit) auditLogs.push(file);
-    const reader = linesReader(path, options.eventFile?.(file) ?? file, audit, records);
+    const { audit: isAudit, runs } = await sniffed(checkedBytes(file, tracked, counts));
+    if (isAudit) audit.logs.push(file);
+    const reader = linesReader(path, options.eventFile?.(file) ?? file, isAudit, records);
     let summarized = 0;
     /** Counts the events `read` puts out, with the calls the reader summarized meanwhile. */
     const noted = (read: (out: ReadEvent[]) => void): ReadEvent[] => {
@@ -444,28 +484,11 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       await collections.read(run.length);
     }
     const out = noted((out) => reader.end(out));
-    lines += counts.lines;
-    checkInputEnd(file, counts, audit);
-    const first = firstUnparsed[0];
-    if (options.strict && unparsed > unparsedBefore && first !== undefined) throw strictError(first, unparsed);
+    sum.lines += counts.lines;
+    checkInputEnd(file, counts, isAudit);
+    const first = sum.firstUnparsedPlace;
+    if (options.strict && sum.unparsed > unparsedBefore && first !== undefined) throw strictError(first, sum.unparsed);
     if (out.length > 0) yield out;
-  }
-
-  /** Adds the report of an input read apart. */
-  function add(report: TraceReport): void {
-    lines += report.lines;
-    syscalls += report.syscalls;
-    unparsed += report.unparsed;
-    firstUnparsed.push(...report.firstUnparsed.slice(0, FIRST_UNPARSED_SHOWN - firstUnparsed.length));
-    const { audit } = report;
-    auditLogs.push(...audit.logs);
-    seccompRecords += audit.seccompRecords;
-    appArmorRecords += audit.appArmorRecords;
-    lossNotes += audit.lossNotes;
-    firstLoss ??= audit.firstLoss;
-    lostRecords += audit.lostRecords;
-    lossNotesUncounted += audit.lossNotesUncounted;
-    otherLines += audit.otherLines;
   }
 
   /** The events of every input, the files read on `workers` (stdin here), as readOne would read them in turn. */
@@ -480,7 +503,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
         if (files instanceof Error) throw files;
         for (const file of files) {
           if (file === "-") yield* readOne(file, records);
-          else add(yield* (reads.inputs[next++] as WorkerInput).batches());
+          else sum.add(yield* (reads.inputs[next++] as WorkerInput).batches());
         }
       }
     } finally {
@@ -511,22 +534,7 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     batches: batches(false) as AsyncIterable<readonly TraceEvent[]>,
     withRecords: eventsOf(batches(true)),
     recordBatches: batches(true),
-    report: () => ({
-      lines,
-      syscalls,
-      unparsed,
-      firstUnparsed: [...firstUnparsed],
-      audit: {
-        logs: [...auditLogs],
-        seccompRecords,
-        appArmorRecords,
-        lossNotes,
-        firstLoss,
-        lostRecords,
-        lossNotesUncounted,
-        otherLines,
-      },
-    }),
+    report: () => sum.report(),
   };
 }
 

@@ -20,12 +20,12 @@ import {
   fileChunks,
   inputFiles,
   readTraces,
+  ReportSum,
   strictError,
   type FileCounts,
   type ReadProgress,
   type ReadTracesOptions,
   type TraceReport,
-  type UnparsedPlace,
 } from "../parse/read-traces.js";
 import {
   PartOutput,
@@ -65,7 +65,6 @@ export type WorkerReply =
   | { readonly kind: "failed"; readonly message: string; readonly input: boolean };
 
 const DEFAULT_PART_BYTES = 32 * 2 ** 20;
-const FIRST_UNPARSED_SHOWN = 5;
 /**
  * A worker's young generation, in MiB: a census reader allocates little that
  * lives, so a small one keeps peak memory down (158 MiB instead of 181 MiB on
@@ -175,44 +174,6 @@ class PartPool {
   }
 }
 
-/** What one input adds to the report. */
-class ReportTally {
-  lines = 0;
-  syscalls = 0;
-  unparsed = 0;
-  readonly firstUnparsed: UnparsedPlace[] = [];
-  readonly readings: TraceReport[] = [];
-
-  noteUnparsed(count: number, places: readonly UnparsedPlace[], lineShift: number): void {
-    this.unparsed += count;
-    for (const place of places) {
-      if (this.firstUnparsed.length >= FIRST_UNPARSED_SHOWN) break;
-      this.firstUnparsed.push({ pos: { file: place.pos.file, line: place.pos.line + lineShift }, reason: place.reason });
-    }
-  }
-
-  report(): TraceReport {
-    const audits = this.readings.map((r) => r.audit);
-    const sum = (pick: (a: TraceReport["audit"]) => number) => audits.reduce((total, a) => total + pick(a), 0);
-    return {
-      lines: this.lines,
-      syscalls: this.syscalls,
-      unparsed: this.unparsed,
-      firstUnparsed: this.firstUnparsed,
-      audit: {
-        logs: audits.flatMap((a) => a.logs),
-        seccompRecords: sum((a) => a.seccompRecords),
-        appArmorRecords: sum((a) => a.appArmorRecords),
-        lossNotes: sum((a) => a.lossNotes),
-        firstLoss: audits.find((a) => a.firstLoss !== undefined)?.firstLoss,
-        lostRecords: sum((a) => a.lostRecords),
-        lossNotesUncounted: sum((a) => a.lossNotesUncounted),
-        otherLines: sum((a) => a.otherLines),
-      },
-    };
-  }
-}
-
 /**
  * The policy of the calls in `paths` (as policyFromEvents of readTraces), and
  * the reading's report, reading strace logs on up to `jobs` threads. Throws
@@ -242,7 +203,7 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const pool = new PartPool(parted, partOptions, parted.length > 1 ? jobs - 1 : 0, onBytes);
 
   const census = new CallCensus();
-  const tally = new ReportTally();
+  const tally = new ReportSum();
   try {
     for (const { path, parts } of inputs) {
       if (parts === undefined) {
@@ -256,11 +217,7 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
         };
         const reading = readTraces([path], { ...options, progress: progress && forwarded });
         for await (const batch of reading.batches) census.addAll(batch);
-        const report = reading.report();
-        tally.readings.push(report);
-        tally.lines += report.lines;
-        tally.syscalls += report.syscalls;
-        tally.noteUnparsed(report.unparsed, report.firstUnparsed, 0);
+        tally.add(reading.report());
         continue;
       }
       await stitch(path, parts, pool, census, tally, options, onBytes);
@@ -287,7 +244,7 @@ async function stitch(
   parts: readonly TracePart[],
   pool: PartPool,
   census: CallCensus,
-  tally: ReportTally,
+  tally: ReportSum,
   options: TracePolicyOptions,
   onBytes: (bytes: number) => void,
 ): Promise<void> {
@@ -300,7 +257,7 @@ async function stitch(
     counts.lines += end.counts.lines;
     counts.understood += end.counts.understood;
     tally.syscalls += end.syscalls;
-    tally.noteUnparsed(end.unparsed, end.firstUnparsed, lineShift);
+    tally.addUnparsed(end.unparsed, end.firstUnparsed, lineShift);
   };
   for (const part of parts) {
     const result = pool.take(part) ? undefined : await pool.awaitResult(part);
@@ -328,6 +285,6 @@ async function stitch(
   );
   tally.lines += counts.lines;
   checkInputEnd(path, counts, false);
-  const first = tally.firstUnparsed[0];
+  const first = tally.firstUnparsedPlace;
   if (options.strict && tally.unparsed > unparsedBefore && first !== undefined) throw strictError(first, tally.unparsed);
 }
