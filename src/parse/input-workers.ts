@@ -6,8 +6,8 @@
  * reading them in order, as a serial reading does.
  */
 import { Worker } from "node:worker_threads";
-import { InputError } from "../errors.js";
 import type { NativeArch } from "../syscalls/arch.js";
+import { failedReply, replyError, type FailedReply } from "../worker-thread.js";
 import type { ReadEvent, ReadTracesOptions, TraceReport } from "./read-traces.js";
 
 /** Where and on how many threads inputs are read apart. */
@@ -38,7 +38,7 @@ export type FromWorker =
   | { readonly kind: "bytes"; readonly bytes: number }
   | { readonly kind: "events"; readonly events: readonly ReadEvent[] }
   | { readonly kind: "end"; readonly report: TraceReport }
-  | { readonly kind: "failed"; readonly message: string; readonly input: boolean };
+  | FailedReply;
 
 type Reply = Exclude<FromWorker, { kind: "bytes" }>;
 
@@ -70,7 +70,7 @@ export class WorkerInput {
     for (;;) {
       const reply = await this.reply();
       if (reply.kind === "end") return reply.report;
-      if (reply.kind === "failed") throw reply.input ? new InputError(reply.message) : new Error(reply.message);
+      if (reply.kind === "failed") throw replyError(reply);
       this.taken();
       yield reply.events;
     }
@@ -111,7 +111,7 @@ export function readOnWorkers(
   for (let i = 0; i < Math.min(workers.threads, files.length); i++) {
     const worker = new Worker(workers.module, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     // A worker that dies takes the inputs it has not read yet with it.
-    worker.on("error", (error) => inputs.forEach((input) => input.receive({ kind: "failed", message: error.message, input: false })));
+    worker.on("error", (error) => inputs.forEach((input) => input.receive(failedReply(error))));
     threads.push(worker);
     feed(worker);
   }

@@ -2,8 +2,7 @@
  * The worker side of readOnWorkers (input-workers.ts): a worker module calls
  * serveInputReads with how its callers read.
  */
-import { parentPort, type MessagePort } from "node:worker_threads";
-import { InputError } from "../errors.js";
+import { failedReply, PostedBytes, workerPort } from "../worker-thread.js";
 import type { FromWorker, ReadTask, ToWorker } from "./input-workers.js";
 import { readTraces, type ReadEvent, type ReadProgress, type ReadTracesOptions } from "./read-traces.js";
 
@@ -11,13 +10,6 @@ import { readTraces, type ReadEvent, type ReadProgress, type ReadTracesOptions }
 const BATCH_EVENTS = 1024;
 /** Batches a worker posts before the reader takes them: bounds what waits in memory. */
 const BATCHES_AHEAD = 2;
-/** Bytes read are posted in steps of this many. */
-const BYTES_STEP = 4 << 20;
-
-function workerPort(): MessagePort {
-  if (parentPort === null) throw new Error("a worker module of readOnWorkers runs as a worker thread");
-  return parentPort;
-}
 
 /**
  * A worker module's work: reads each input it is sent with readTraces, with
@@ -26,7 +18,7 @@ function workerPort(): MessagePort {
  * and its bytes as read.
  */
 export function serveInputReads(reading: Pick<ReadTracesOptions, "decode" | "detailed">): void {
-  const port = workerPort();
+  const port = workerPort("a worker module of readOnWorkers");
   let current = -1;
   let ahead = 0;
   let more: (() => void) | undefined;
@@ -49,18 +41,14 @@ export function serveInputReads(reading: Pick<ReadTracesOptions, "decode" | "det
   }
 
   async function read(task: ReadTask): Promise<FromWorker> {
+    const bytes = new PostedBytes(port);
     let read = 0;
-    let posted = 0;
-    const postBytes = () => {
-      if (read > posted) port.postMessage({ kind: "bytes", bytes: read - posted } satisfies FromWorker);
-      posted = read;
-    };
     const progress: ReadProgress = {
       update: (bytesRead) => {
+        bytes.add(bytesRead - read);
         read = bytesRead;
-        if (read - posted >= BYTES_STEP) postBytes();
       },
-      end: postBytes,
+      end: () => bytes.flush(),
     };
     try {
       const traces = readTraces([task.file], { ...reading, cwd: task.cwd, strict: task.strict, native: task.native, progress });
@@ -74,7 +62,7 @@ export function serveInputReads(reading: Pick<ReadTracesOptions, "decode" | "det
       if (batch.length > 0) await post(batch);
       return { kind: "end", report: traces.report() };
     } catch (error) {
-      return { kind: "failed", message: error instanceof Error ? error.message : String(error), input: error instanceof InputError };
+      return failedReply(error);
     }
   }
 }

@@ -12,7 +12,6 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
-import { InputError } from "../errors.js";
 import { looksLikeAuditLog } from "../parse/audit/detect.js";
 import type { StraceParser } from "../parse/parser.js";
 import {
@@ -37,6 +36,7 @@ import {
   type TracePart,
 } from "../parse/trace-parts.js";
 import { workerModule } from "../package-files.js";
+import { replyError, type FailedReply } from "../worker-thread.js";
 import { CallCensus } from "./from-events.js";
 import { readApart, type PartResult } from "./read-apart.js";
 import type { Policy } from "./model.js";
@@ -62,7 +62,7 @@ export interface PartTask {
 export type WorkerReply =
   | { readonly kind: "bytes"; readonly bytes: number }
   | PartResult
-  | { readonly kind: "failed"; readonly message: string; readonly input: boolean };
+  | FailedReply;
 
 const DEFAULT_PART_BYTES = 32 * 2 ** 20;
 /**
@@ -139,7 +139,7 @@ class PartPool {
         worker.off("message", onMessage);
         worker.off("error", reject);
         if (reply.kind === "done") resolve(reply);
-        else reject(reply.input ? new InputError(reply.message) : new Error(reply.message));
+        else reject(replyError(reply));
         this.feed(worker);
       };
       worker.on("message", onMessage);
