@@ -11,8 +11,6 @@ import { InputError } from "./errors.js";
 import type { SourcePos } from "./events/types.js";
 import { formatFieldPath, type FieldPath } from "./field-path.js";
 
-export { formatFieldPath, type FieldPath } from "./field-path.js";
-
 export interface ValidatedYaml<T> {
   readonly data: T;
   /** The position of the field at `path` (or of its nearest enclosing field that exists). */

@@ -11,7 +11,8 @@ import { z } from "zod";
 import { DEFAULT_ACTIONS, RUNTIMES, SECCOMP_FORMATS } from "../seccomp/index.js";
 import { ARCHES } from "../syscalls/arch.js";
 import type { SourcePos } from "../events/types.js";
-import { parseValidatedYaml, readUserFile, type FieldPath } from "../validated-yaml.js";
+import type { FieldPath } from "../field-path.js";
+import { parseValidatedYaml, readUserFile } from "../validated-yaml.js";
 
 /** The file name `profilesmith check` looks for. */
 export const MANIFEST_NAME = "profilesmith.yaml";

@@ -4,10 +4,11 @@
  * node and its field path.
  */
 import type { SourcePos } from "../events/types.js";
-import { parseValidatedYaml, readUserFile, type FieldPath } from "../validated-yaml.js";
+import type { FieldPath } from "../field-path.js";
+import { parseValidatedYaml, readUserFile } from "../validated-yaml.js";
 import { AllowlistSchema, type AllowlistContent } from "./allowlist-schema.js";
 
-export { formatFieldPath, type FieldPath } from "../validated-yaml.js";
+export { formatFieldPath, type FieldPath } from "../field-path.js";
 
 /** A parsed, valid allowlist, able to say where each of its fields is written. */
 export interface Allowlist {
