@@ -3,21 +3,14 @@
  * the report of reading them in turn. (The workers run the compiled module:
  * `npm test` builds first.)
  */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS } from "../../src/apparmor/index.js";
 import { readTraces, type ReadTracesOptions } from "../../src/parse/read-traces.js";
 import { workerModule } from "../../src/package-files.js";
-
-const STRACE = "test/fixtures/strace";
-const AUDIT = "test/fixtures/audit";
-
-const fixtures = (dir: string, pattern: RegExp) =>
-  readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => join(dir, name));
+import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
 
 const APPARMOR_READING = { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } as const;
 const workers = (threads: number) => ({ module: workerModule(new URL("../../src/apparmor/trace-worker.js", import.meta.url)), threads });
@@ -35,7 +28,7 @@ async function read(paths: readonly string[], options: ReadTracesOptions) {
 
 describe("readTraces with workers", () => {
   it("reads traces, -ff folders and audit logs on several threads as one after another", async () => {
-    const paths = [...fixtures(STRACE, /\.trace$/), ...fixtures(STRACE, /-ff$/), ...fixtures(AUDIT, /apparmor|seccomp|dmesg/)];
+    const paths = [...fixturesIn(STRACE_FIXTURES, /\.trace$/), ...fixturesIn(STRACE_FIXTURES, /-ff$/), ...fixturesIn(AUDIT_FIXTURES, /apparmor|seccomp|dmesg/)];
     const serial = await read(paths, APPARMOR_READING);
     expect(serial.error).toBeUndefined();
     expect(serial.report?.lines).toBeGreaterThan(0);
@@ -46,11 +39,11 @@ describe("readTraces with workers", () => {
     const dir = mkdtempSync(join(tmpdir(), "profilesmith-workers-"));
     const unparsed = join(dir, "odd.strace");
     writeFileSync(unparsed, '100 openat(AT_FDCWD, "/etc/hosts", O_RDONLY) = 3\nnot strace at all\n');
-    const good = join(STRACE, "attach-sleep.trace");
+    const good = join(STRACE_FIXTURES, "attach-sleep.trace");
     for (const [paths, strict] of [
-      [[good, join(STRACE, "not-a-trace"), unparsed], false],
-      [[good, join(dir, "missing.strace"), join(STRACE, "not-a-trace")], false],
-      [[good, unparsed, join(STRACE, "not-a-trace")], true],
+      [[good, join(STRACE_FIXTURES, "not-a-trace"), unparsed], false],
+      [[good, join(dir, "missing.strace"), join(STRACE_FIXTURES, "not-a-trace")], false],
+      [[good, unparsed, join(STRACE_FIXTURES, "not-a-trace")], true],
     ] as const) {
       const serial = await read(paths, { ...APPARMOR_READING, strict });
       expect(serial).toHaveProperty("error");
@@ -59,7 +52,7 @@ describe("readTraces with workers", () => {
   });
 
   it("tells the progress every byte of the inputs it reads", async () => {
-    const paths = [join(STRACE, "pipeline-ff"), join(STRACE, "attach-sleep.trace")];
+    const paths = [join(STRACE_FIXTURES, "pipeline-ff"), join(STRACE_FIXTURES, "attach-sleep.trace")];
     const seen: Array<{ read: number; total: number | undefined }> = [];
     const progress = { update: (read: number, total: number | undefined) => seen.push({ read, total }), end: () => undefined };
     await read(paths, { ...APPARMOR_READING, progress, workers: workers(2) });

@@ -3,26 +3,18 @@
  * reading them whole, in order, wherever the parts are cut. (The workers run
  * the compiled module: `npm test` builds first.)
  */
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readTraces } from "../../src/parse/index.js";
 import { policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
-
-const STRACE = "test/fixtures/strace";
-const AUDIT = "test/fixtures/audit";
-
-const fixtures = (dir: string, pattern: RegExp) =>
-  readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => join(dir, name));
+import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
 
 /** Every recorded trace, hand-written one and -ff folder; each is read alone and with the others. */
 const TRACES = [
-  ...fixtures(STRACE, /\.trace$/),
-  ...fixtures(join(STRACE, "hand-written"), /\.trace$/),
-  ...fixtures(STRACE, /-ff$/),
+  ...fixturesIn(STRACE_FIXTURES, /\.trace$/),
+  ...fixturesIn(join(STRACE_FIXTURES, "hand-written"), /\.trace$/),
+  ...fixturesIn(STRACE_FIXTURES, /-ff$/),
 ];
 
 async function serial(paths: readonly string[]) {
@@ -44,13 +36,13 @@ describe("policyOfTraces", () => {
   });
 
   test("reads many traces, audit logs among them, on several threads as one after another", async () => {
-    const paths = [...TRACES, ...fixtures(AUDIT, /seccomp|dmesg/)];
+    const paths = [...TRACES, ...fixturesIn(AUDIT_FIXTURES, /seccomp|dmesg/)];
     const parted = await policyOfTraces(paths, { strict: false, decode: SECCOMP_DECODED_KINDS, partBytes: 4096, jobs: 3 });
     expect(parted).toEqual(await serial(paths));
   });
 
   test("fails as the whole reading fails, at the same input", async () => {
-    const paths = [join(STRACE, "attach-sleep.trace"), join(STRACE, "not-a-trace")];
+    const paths = [join(STRACE_FIXTURES, "attach-sleep.trace"), join(STRACE_FIXTURES, "not-a-trace")];
     const options = { strict: false, decode: SECCOMP_DECODED_KINDS } as const;
     const whole = await serial(paths).catch((error: Error) => error.message);
     const parted = await policyOfTraces(paths, { ...options, partBytes: 100, jobs: 2 }).catch((error: Error) => error.message);
