@@ -10,6 +10,7 @@ export { coveredByBase, matches, matchingFileRules, patternMatches, fileRequest 
 export type { MatchOptions, Request } from "./match.js";
 export { generateAppArmor } from "./generate.js";
 export { APPARMOR_CALLS, APPARMOR_DECODED_KINDS } from "./observe.js";
+export { appArmorTraceWorkers } from "./trace-workers.js";
 export type { AppArmorOptions, GeneratedAppArmor } from "./generate.js";
 export { SIBLING_GLOB_MIN_DEPTH, SIBLING_GLOB_MIN_PATHS, SIBLING_GLOB_ROOTS } from "./sibling-globs.js";
 export { readAppArmorDocument, readAppArmorProfile, UNMODELLED_RULE_KINDS } from "./read.js";

@@ -17,7 +17,7 @@ import { tracedSocketFamilies, tracedSyscalls } from "./support/trace-facts.js";
 import { traceInside } from "./support/trace-inside.js";
 import { PYTHON_ENV, WORKLOADS, type Workload } from "./support/workloads.js";
 
-const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli/main.js", import.meta.url).pathname;
 /** What `profilesmith seccomp` adds without `--runtime`. */
 const DEFAULT_BASELINE: RuntimeName = "runc";
 

@@ -7,13 +7,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS } from "../../src/apparmor/index.js";
+import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, appArmorTraceWorkers } from "../../src/apparmor/index.js";
 import { readTraces, type ReadTracesOptions } from "../../src/parse/read-traces.js";
-import { workerModule } from "../../src/package-files.js";
 import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
 
 const APPARMOR_READING = { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } as const;
-const workers = (threads: number) => ({ module: workerModule(new URL("../../src/apparmor/trace-worker.js", import.meta.url)), threads });
 
 async function read(paths: readonly string[], options: ReadTracesOptions) {
   const reading = readTraces(paths, options);
@@ -32,7 +30,7 @@ describe("readTraces with workers", () => {
     const serial = await read(paths, APPARMOR_READING);
     expect(serial.error).toBeUndefined();
     expect(serial.report?.lines).toBeGreaterThan(0);
-    for (const threads of [2, 3]) expect(await read(paths, { ...APPARMOR_READING, workers: workers(threads) })).toEqual(serial);
+    for (const threads of [2, 3]) expect(await read(paths, { ...APPARMOR_READING, workers: appArmorTraceWorkers(threads) })).toEqual(serial);
   });
 
   it("fails as the serial reading fails, at the same input, after the ones before it", async () => {
@@ -47,7 +45,7 @@ describe("readTraces with workers", () => {
     ] as const) {
       const serial = await read(paths, { ...APPARMOR_READING, strict });
       expect(serial).toHaveProperty("error");
-      expect(await read(paths, { ...APPARMOR_READING, strict, workers: workers(2) })).toEqual(serial);
+      expect(await read(paths, { ...APPARMOR_READING, strict, workers: appArmorTraceWorkers(2) })).toEqual(serial);
     }
   });
 
@@ -55,7 +53,7 @@ describe("readTraces with workers", () => {
     const paths = [join(STRACE_FIXTURES, "pipeline-ff"), join(STRACE_FIXTURES, "attach-sleep.trace")];
     const seen: Array<{ read: number; total: number | undefined }> = [];
     const progress = { update: (read: number, total: number | undefined) => seen.push({ read, total }), end: () => undefined };
-    await read(paths, { ...APPARMOR_READING, progress, workers: workers(2) });
+    await read(paths, { ...APPARMOR_READING, progress, workers: appArmorTraceWorkers(2) });
     const last = seen.at(-1);
     expect(last?.read).toBe(last?.total);
     expect(last?.total).toBeGreaterThan(0);

@@ -1,11 +1,10 @@
 import { availableParallelism } from "node:os";
-import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, generateAppArmor } from "../../apparmor/index.js";
+import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, appArmorTraceWorkers, generateAppArmor } from "../../apparmor/index.js";
 import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { symlinksBesideTraces } from "../../record/symlinks.js";
 import { loadAllowlists } from "../allowlists.js";
 import { parseCommandLine, parseJobs, rootDirectory } from "../args.js";
-import { workerModule } from "../../package-files.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -85,7 +84,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     decode: APPARMOR_DECODED_KINDS,
     detailed: APPARMOR_CALLS,
     progress: terminalProgress(io.stderr),
-    workers: { module: workerModule(new URL("../../apparmor/trace-worker.js", import.meta.url)), threads: parseJobs(values.jobs) ?? readingThreads() },
+    workers: appArmorTraceWorkers(parseJobs(values.jobs) ?? readingThreads()),
   });
   const generated = await generateAppArmor({
     name: values.name,
