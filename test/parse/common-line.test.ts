@@ -99,3 +99,45 @@ describe("parseCommonLine", () => {
     );
   });
 });
+
+describe("CommonLineScanner's numbers for names", () => {
+  /** The number of `name` in a call's line, or a resumed call's. */
+  const numberOf = (scanner: CommonLineScanner, name: string, resumed = false): number => {
+    const shape = commonLineShape();
+    expect(scanner.scanOne(resumed ? `1 <... ${name} resumed>) = 0` : `1 ${name}(0) = 0`, shape), name).toBe(true);
+    return shape.nameId;
+  };
+
+  test("are equal for equal names only, and none past 32 bytes", () => {
+    // Few letters and shared 16-byte prefixes: names that repeat, or differ in one byte on either side of byte 16.
+    const name = fc
+      .tuple(fc.constantFrom("", "rt_sigprocmask__", "a"), fc.constantFrom("a", "b", "_"), fc.string({ unit: fc.constantFrom("a", "b", "_", "9"), maxLength: 24 }))
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.boolean()), { minLength: 1, maxLength: 40 }), (lines) => {
+        const scanner = new CommonLineScanner();
+        const named = new Map<number, string>();
+        const names = lines.map(([name]) => name);
+        for (const [name, resumed] of lines) {
+          const number = numberOf(scanner, name, resumed);
+          if (name.length > 32) {
+            expect(number, name).toBe(-1);
+            continue;
+          }
+          expect(named.get(number) ?? name, name).toBe(name);
+          named.set(number, name);
+        }
+        expect([...named.keys()].sort((a, b) => a - b)).toEqual([...new Set(names.filter((n) => n.length <= 32))].map((_, i) => i));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("number the first 1024 names in order of first sight, and no more", () => {
+    const scanner = new CommonLineScanner();
+    // Half share their first 16 bytes: only their last bytes tell them apart in a full table.
+    const names = Array.from({ length: 1100 }, (_, i) => (i % 2 === 0 ? `call_${i}` : `the_same_16bytes${i}`));
+    expect(names.map((name) => numberOf(scanner, name))).toEqual(names.map((_, i) => (i < 1024 ? i : -1)));
+    expect(names.map((name) => numberOf(scanner, name, true))).toEqual(names.map((_, i) => (i < 1024 ? i : -1)));
+  });
+});

@@ -298,34 +298,45 @@ static const char UNFINISHED_MARK[] = "<unfinished ...>";
 #define NAME_MAX_BYTES 32
 
 typedef struct {
-  int id_plus_one; /* 0: empty */
+  /* The name's bytes, zero after its end. */
+  v128_t low, high;
   int length;
-  unsigned char bytes[NAME_MAX_BYTES];
+  int id_plus_one; /* 0: empty */
 } NameSlot;
 
 static NameSlot name_slots[NAME_SLOTS];
 static int names_interned;
 
+/* The `count` (at most 16) bytes at i, zero after them. */
+static v128_t bytes_at(const Text *t, int i, int count) {
+  v128_t kept = wasm_i8x16_lt(wasm_i8x16_const(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), wasm_i8x16_splat(count));
+  return wasm_v128_and(wasm_v128_load(t->bytes + i), kept);
+}
+
+static int same_bytes(v128_t a, v128_t b) { return wasm_i8x16_all_true(wasm_i8x16_eq(a, b)); }
+
 /* The number of the name from start to end, numbered in order of first sight; -1 when too long or the table is full. */
 static int name_id(const Text *t, int start, int end) {
   int length = end - start;
   if (length > NAME_MAX_BYTES) return -1;
-  unsigned hash = 2166136261u;
-  for (int i = start; i < end; i++) hash = (hash ^ t->bytes[i]) * 16777619u;
+  v128_t low = bytes_at(t, start, length < 16 ? length : 16);
+  v128_t high = length > 16 ? bytes_at(t, start + 16, length - 16) : wasm_i64x2_splat(0);
+  /* Its 8-byte words multiplied by odd constants and folded: no loop over its bytes. */
+  v128_t mixed = wasm_v128_xor(wasm_i64x2_mul(low, wasm_i64x2_const(0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full)),
+                               wasm_i64x2_mul(high, wasm_i64x2_const(0x165667B19E3779F9ull, 0x85EBCA77C2B2AE63ull)));
+  unsigned long long folded = wasm_i64x2_extract_lane(mixed, 0) ^ wasm_i64x2_extract_lane(mixed, 1);
+  unsigned hash = (unsigned)(folded >> 40) ^ (unsigned)length;
   for (unsigned probe = 0;; probe++) {
     NameSlot *slot = &name_slots[(hash + probe) & (NAME_SLOTS - 1)];
     if (slot->id_plus_one == 0) {
       if (names_interned >= NAME_SLOTS / 2) return -1;
+      slot->low = low;
+      slot->high = high;
       slot->length = length;
-      for (int k = 0; k < length; k++) slot->bytes[k] = t->bytes[start + k];
       slot->id_plus_one = ++names_interned;
       return names_interned - 1;
     }
-    if (slot->length == length) {
-      int k = 0;
-      while (k < length && slot->bytes[k] == t->bytes[start + k]) k++;
-      if (k == length) return slot->id_plus_one - 1;
-    }
+    if (slot->length == length && same_bytes(slot->low, low) && same_bytes(slot->high, high)) return slot->id_plus_one - 1;
   }
 }
 
