@@ -150,8 +150,13 @@ type PathCall = (typeof PATH_CALLS)[number];
 const FD_CALLS = ["getdents", "getdents64", "flock", "fcntl", "fcntl64", "fchdir", "ftruncate", "ftruncate64", "fchmod", "fchown", "fchown32"] as const;
 type FdCall = (typeof FD_CALLS)[number];
 /** Kinds of decoded arguments each call of which the observer reads. */
-const READ_KINDS: readonly DecodedArgs["call"][] = ["open", "execve", "dup", "mmap", "socket", "address", "clone", "unshare", "kill"];
+const READ_KINDS: readonly DecodedArgs["call"][] = ["open", "execve", "dup", "mmap", "socket", "address", "clone", "clone3", "unshare", "kill"];
 const MMAP_CALLS: ReadonlySet<string> = new Set(callsDecodedAs(["mmap"]));
+
+/** The flags a clone or clone3 call passed; 0 when not decoded. */
+function cloneFlags(decoded: DecodedArgs | undefined): number {
+  return decoded?.call === "clone" || decoded?.call === "clone3" ? decoded.flags : 0;
+}
 
 /** The index of the first `, ` in `bytes` from `from`, ending before `end`, or -1. */
 function nextSeparator(bytes: Uint8Array, from: number, end: number): number {
@@ -395,7 +400,7 @@ class Observer {
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (RESUID_CALLS.has(event.name) && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
-    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event), event.decoded?.call === "clone" && (event.decoded.flags & CLONE_THREAD) !== 0);
+    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event), (cloneFlags(event.decoded) & CLONE_THREAD) !== 0);
     const capability = CALL_CAPABILITIES[event.name];
     if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
     if (event.name in CHOWN_CALLS) this.chown(event);
@@ -433,6 +438,7 @@ class Observer {
       case "address":
         return this.address(event, decoded);
       case "clone":
+      case "clone3":
       case "unshare":
         if (decoded.flags & ADMIN_NAMESPACES) this.capability("sys_admin", `${event.name} of a new namespace at ${where(event.pos)}`);
         return;

@@ -32,6 +32,8 @@ export type CallOutcome =
 export type DecodedArgs =
   | { readonly call: "socket"; readonly domain: number; readonly type: number; readonly protocol: number | undefined }
   | { readonly call: "clone"; readonly flags: number }
+  /** clone3's flags, read from its struct clone_args: behind a pointer, where a seccomp filter cannot read them. */
+  | { readonly call: "clone3"; readonly flags: number }
   | { readonly call: "unshare"; readonly flags: number }
   | { readonly call: "personality"; readonly persona: number }
   | { readonly call: "prctl"; readonly option: number }

@@ -196,7 +196,7 @@ const decodeClone: Decoder = (args) => {
 
 const decodeClone3: Decoder = (args) => {
   const flags = numeric(args[0] === undefined ? undefined : structFields(args[0])?.get("flags"), CLONE_FLAGS);
-  return flags === undefined ? undefined : { call: "clone", flags };
+  return flags === undefined ? undefined : { call: "clone3", flags };
 };
 
 const decodeUnshare: Decoder = (args) => {
@@ -271,7 +271,7 @@ const DECODERS: ReadonlyMap<string, DecoderEntry> = new Map([
   ...entries("socket", ["socket", "socketpair"], decodeSocket),
   ...entries("address", ["bind", "connect"], decodeAddress),
   ...entries("clone", ["clone"], decodeClone),
-  ...entries("clone", ["clone3"], decodeClone3),
+  ...entries("clone3", ["clone3"], decodeClone3),
   ...entries("unshare", ["unshare"], decodeUnshare),
   ...entries("personality", ["personality"], decodePersonality),
   ...entries("prctl", ["prctl"], decodePrctl),

@@ -75,7 +75,7 @@ function fallbackReason(written: RuleIndex, enforced: RuleIndex, event: SyscallE
   if (fallback === undefined) return undefined;
   if (fallback.older.length === 0) return `answered ENOSYS, which callers take as "not supported": ${fallback.why}`;
   // clone3's flags decode like clone's; the fallback clone passes the same ones.
-  const args = event.name === "clone3" && event.decoded?.call === "clone" ? [event.decoded.flags] : [];
+  const args = event.decoded?.call === "clone3" ? [event.decoded.flags] : [];
   const runs = fallback.older.filter(
     (older) => isSyscall(event.arch, older) && decide(written, enforced, event.arch, older, args).allowed,
   );
