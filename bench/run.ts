@@ -14,6 +14,7 @@ import { machineDescription } from "./machine.js";
 import { snapshotPackage } from "./snapshot.js";
 import { GNU_TIME, measureOnce, median, type BenchCommand, type Sample } from "./measure.js";
 import { checkTargets, figuresTable, LABEL, targetsTable, type CommandKey, type Figure } from "./report.js";
+import { DEFAULT_PART_BYTES, defaultThreads } from "../src/policy/trace-census.js";
 
 const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N] [--timeout SECONDS]
 
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
       notes.push(
-        `${size} MiB: \`seccomp\` on ${availableParallelism()} threads, \`seccomp --jobs 1\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
+        `${size} MiB: \`seccomp\` on ${defaultThreads(measured.trace.bytes, DEFAULT_PART_BYTES, availableParallelism())} thread(s) (its default), \`seccomp --jobs 1\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
       );
     }
     const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);

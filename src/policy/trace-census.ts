@@ -42,7 +42,11 @@ import { readApart, type PartResult } from "./read-apart.js";
 import type { Policy } from "./model.js";
 
 export interface TracePolicyOptions extends ReadTracesOptions {
-  /** Threads that read at most, this one among them; default the cores available. 1 reads everything in this thread. */
+  /**
+   * Threads that read at most, this one among them; 1 reads everything in this
+   * thread. Default: one per PARTS_PER_THREAD parts of strace logs, at most the
+   * cores available.
+   */
   readonly jobs?: number;
   /** About how many bytes of a strace log one worker reads at a time; default 32 MiB. */
   readonly partBytes?: number;
@@ -64,7 +68,14 @@ export type WorkerReply =
   | PartResult
   | FailedReply;
 
-const DEFAULT_PART_BYTES = 32 * 2 ** 20;
+export const DEFAULT_PART_BYTES = 32 * 2 ** 20;
+/**
+ * A worker thread takes about as long to start and warm up as reading two or
+ * three parts, and slows this thread while it does: on 2 cores, two threads
+ * beat one only from about 12 parts (384 MiB) of 32 MiB on. By default a
+ * thread reads at least this many parts' worth.
+ */
+const PARTS_PER_THREAD = 6;
 /**
  * A worker's young generation, in MiB: a census reader allocates little that
  * lives, so a small one keeps peak memory down (158 MiB instead of 181 MiB on
@@ -73,6 +84,11 @@ const DEFAULT_PART_BYTES = 32 * 2 ** 20;
 const WORKER_YOUNG_MB = 4;
 /** How much of a file's start decides whether it is an audit log (as readTraces decides). */
 const DETECT_BYTES = 64 * 1024;
+
+/** The threads that read `partedBytes` of strace logs in parts of `partBytes` by default: one per PARTS_PER_THREAD parts, at least one, at most `cores`. */
+export function defaultThreads(partedBytes: number, partBytes: number, cores: number): number {
+  return Math.max(1, Math.min(cores, Math.floor(partedBytes / (PARTS_PER_THREAD * partBytes))));
+}
 
 async function isAuditLog(path: string): Promise<boolean> {
   for await (const chunk of fileChunks(path, { start: 0, end: DETECT_BYTES })) {
@@ -180,7 +196,6 @@ class PartPool {
  * InputError as readTraces does, at the same input.
  */
 export async function policyOfTraces(paths: readonly string[], options: TracePolicyOptions): Promise<TracePolicy> {
-  const jobs = options.jobs ?? availableParallelism();
   const partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
   const { progress } = options;
   const cwd = options.cwd ?? ".";
@@ -189,16 +204,20 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
   const inputs: Array<{ path: string; parts: TracePart[] | undefined }> = [];
   /** The inputs' sizes summed; undefined when one has none (stdin, a pipe). */
   let total: number | undefined = 0;
+  /** The sizes of the strace logs read in parts, summed. */
+  let partedBytes = 0;
   for (const path of (await Promise.all(paths.map((path) => inputFiles(path, cwd)))).flat()) {
     const located = resolve(cwd, path);
     const info = path === "-" ? undefined : await stat(located);
     total = info?.isFile() === true && total !== undefined ? total + info.size : undefined;
     const whole = info === undefined || !info.isFile() || (await isAuditLog(located));
     inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, info.size, partBytes) });
+    if (!whole) partedBytes += info.size;
   }
   let bytesRead = 0;
   const onBytes = (bytes: number) => progress?.update((bytesRead += bytes), total);
   const parted = inputs.flatMap((input) => input.parts ?? []);
+  const jobs = options.jobs ?? defaultThreads(partedBytes, partBytes, availableParallelism());
   const partOptions: PartOptions = { native: options.native, decode: options.decode };
   const pool = new PartPool(parted, partOptions, parted.length > 1 ? jobs - 1 : 0, onBytes);
 

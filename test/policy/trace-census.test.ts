@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readTraces } from "../../src/parse/index.js";
-import { policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
+import { defaultThreads, policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
 import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
 
@@ -48,5 +48,22 @@ describe("policyOfTraces", () => {
     const parted = await policyOfTraces(paths, { ...options, partBytes: 100, jobs: 2 }).catch((error: Error) => error.message);
     expect(typeof whole).toBe("string");
     expect(parted).toBe(whole);
+  });
+});
+
+describe("defaultThreads", () => {
+  const MiB = 2 ** 20;
+  test("gives a thread per 6 parts, at least one, at most the cores", () => {
+    expect(defaultThreads(0, 32 * MiB, 8)).toBe(1);
+    expect(defaultThreads(256 * MiB, 32 * MiB, 2)).toBe(1);
+    expect(defaultThreads(384 * MiB, 32 * MiB, 2)).toBe(2);
+    expect(defaultThreads(1024 * MiB, 32 * MiB, 2)).toBe(2);
+    expect(defaultThreads(1024 * MiB, 32 * MiB, 8)).toBe(5);
+    expect(defaultThreads(1024 * MiB, 32 * MiB, 1)).toBe(1);
+  });
+
+  test("reads the policy of traces the same by default as on one thread", async () => {
+    const options = { strict: false, decode: SECCOMP_DECODED_KINDS, partBytes: 97 } as const;
+    expect(await policyOfTraces(TRACES, options)).toEqual(await policyOfTraces(TRACES, { ...options, jobs: 1 }));
   });
 });

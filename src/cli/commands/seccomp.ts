@@ -41,8 +41,9 @@ Options:
       --no-vdso             do not allow the calls the vDSO hides from strace
                             (clock_gettime, gettimeofday, time, getcpu, clock_getres)
       --strict              fail on trace lines that cannot be parsed (default: warn)
-      --jobs N              read large traces on N threads (default: the cores available;
-                            the profile is the same for every N)
+      --jobs N              read large traces on N threads (default: one per 192 MiB of
+                            trace, at most the cores available; the profile is the same
+                            for every N)
   -h, --help                show this help
 
 Examples:
