@@ -6,6 +6,7 @@
 export const LABEL = {
   seccomp: "profilesmith seccomp",
   seccompSerial: "seccomp --jobs 1",
+  seccompAllCores: "seccomp, a thread per core",
   apparmor: "profilesmith apparmor",
   both: "seccomp + apparmor (check --write)",
   naive: "naive node regex",
@@ -87,7 +88,7 @@ const verdict = (ok: boolean | undefined): Verdict => (ok === undefined ? "n/a" 
 
 const RSS_LIMIT_MIB = 150;
 const RSS_SPREAD = 0.1;
-const PROFILESMITH: readonly CommandKey[] = ["seccomp", "seccompSerial", "apparmor", "both"];
+const PROFILESMITH: readonly CommandKey[] = ["seccomp", "seccompSerial", "seccompAllCores", "apparmor", "both"];
 
 /** Issue 7's targets, per trace size where they are per size. */
 export function checkTargets(figures: readonly Figure[], sizes: readonly number[]): TargetCheck[] {

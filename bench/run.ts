@@ -58,15 +58,19 @@ interface Setup {
   readonly apparmor: boolean;
 }
 
-/** The seccomp profiles written on all cores and on one thread: they must be the same bytes. */
+/** The seccomp profiles written with the default threads, on one and on every core: they must be the same bytes. */
 function outputsIn(work: string) {
-  return { seccompOut: join(work, "seccomp.json"), seccompSerialOut: join(work, "seccomp-serial.json") };
+  return {
+    seccompOut: join(work, "seccomp.json"),
+    seccompSerialOut: join(work, "seccomp-serial.json"),
+    seccompAllCoresOut: join(work, "seccomp-all-cores.json"),
+  };
 }
 
-/** Whether the last parallel and serial seccomp runs, and `check --write`, wrote byte-identical seccomp profiles. */
+/** Whether the last seccomp runs (default, one thread, every core) and `check --write` wrote byte-identical seccomp profiles. */
 function sameSeccompOutput(work: string): boolean {
-  const { seccompOut, seccompSerialOut } = outputsIn(work);
-  const outputs = [seccompOut, seccompSerialOut, join(bothDir(work), "seccomp.json")];
+  const { seccompOut, seccompSerialOut, seccompAllCoresOut } = outputsIn(work);
+  const outputs = [seccompOut, seccompSerialOut, seccompAllCoresOut, join(bothDir(work), "seccomp.json")];
   return outputs.every((file) => existsSync(file) && readFileSync(file).equals(readFileSync(seccompOut)));
 }
 
@@ -95,11 +99,12 @@ function bothManifest(work: string, trace: string): void {
 
 function commandsFor(trace: string, { work, cli, apparmor }: Setup): Map<CommandKey, BenchCommand> {
   const node = process.execPath;
-  const { seccompOut, seccompSerialOut } = outputsIn(work);
+  const { seccompOut, seccompSerialOut, seccompAllCoresOut } = outputsIn(work);
   const apparmorOut = join(work, "apparmor.profile");
   const argv: [CommandKey, BenchCommand["argv"]][] = [
     ["seccomp", [node, cli, "seccomp", trace, "-o", seccompOut]],
     ["seccompSerial", [node, cli, "seccomp", trace, "--jobs", "1", "-o", seccompSerialOut]],
+    ["seccompAllCores", [node, cli, "seccomp", trace, "--jobs", String(availableParallelism()), "-o", seccompAllCoresOut]],
     ...(apparmor
       ? ([
           ["apparmor", [node, cli, "apparmor", trace, "--name", "bench", "-o", apparmorOut]],
@@ -262,7 +267,7 @@ async function main(): Promise<void> {
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
       notes.push(
-        `${size} MiB: \`seccomp\` on ${defaultThreads(measured.trace.bytes, DEFAULT_PART_BYTES, availableParallelism())} thread(s) (its default), \`seccomp --jobs 1\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
+        `${size} MiB: \`seccomp\` on ${defaultThreads(measured.trace.bytes, DEFAULT_PART_BYTES, availableParallelism())} thread(s) (its default), \`seccomp --jobs 1\`, \`seccomp --jobs ${availableParallelism()}\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
       );
     }
     const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);

@@ -2,6 +2,7 @@
  * What a worker thread shares with the thread that started it: the port it
  * posts to, its errors as it posts them, and the bytes it reads as it posts them.
  */
+import { availableParallelism } from "node:os";
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { InputError } from "./errors.js";
 
@@ -45,4 +46,13 @@ export class PostedBytes {
     if (this.unposted > 0) this.port.postMessage({ kind: "bytes", bytes: this.unposted });
     this.unposted = 0;
   }
+}
+
+/**
+ * The threads a reading uses by default at most, this one among them: a core
+ * each but one, left to V8's own threads (its collector and compilers, busiest
+ * while a worker warms up). On two cores that leaves this thread alone.
+ */
+export function readingCores(cores: number = availableParallelism()): number {
+  return cores >= 3 ? cores - 1 : 1;
 }

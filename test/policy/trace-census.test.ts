@@ -53,12 +53,13 @@ describe("policyOfTraces", () => {
 
 describe("defaultThreads", () => {
   const MiB = 2 ** 20;
-  test("gives a thread per 6 parts, at least one, at most the cores", () => {
+  test("gives a thread per 6 parts, at least one, at most a core each but one (so on 2 cores, one)", () => {
     expect(defaultThreads(0, 32 * MiB, 8)).toBe(1);
-    expect(defaultThreads(256 * MiB, 32 * MiB, 2)).toBe(1);
-    expect(defaultThreads(384 * MiB, 32 * MiB, 2)).toBe(2);
-    expect(defaultThreads(1024 * MiB, 32 * MiB, 2)).toBe(2);
+    expect(defaultThreads(256 * MiB, 32 * MiB, 8)).toBe(1);
+    expect(defaultThreads(384 * MiB, 32 * MiB, 8)).toBe(2);
     expect(defaultThreads(1024 * MiB, 32 * MiB, 8)).toBe(5);
+    expect(defaultThreads(1024 * MiB, 32 * MiB, 4)).toBe(3);
+    expect(defaultThreads(1024 * MiB, 32 * MiB, 2)).toBe(1);
     expect(defaultThreads(1024 * MiB, 32 * MiB, 1)).toBe(1);
   });
 

@@ -1,10 +1,10 @@
-import { availableParallelism } from "node:os";
 import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, appArmorTraceWorkers, generateAppArmor } from "../../apparmor/index.js";
 import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { symlinksBesideTraces } from "../../record/symlinks.js";
 import { loadAllowlists } from "../allowlists.js";
 import { parseCommandLine, parseJobs, rootDirectory } from "../args.js";
+import { readingCores } from "../../worker-thread.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -59,16 +59,6 @@ const OPTIONS = {
   jobs: { type: "string" },
 } as const;
 
-/**
- * Threads that read traces by default: taking a worker's events costs this
- * thread about two thirds of what reading them itself would, so workers gain
- * only with two cores of their own (on two cores in all, measured slower).
- */
-function readingThreads(): number {
-  const beside = availableParallelism() - 1;
-  return beside >= 2 ? beside : 1;
-}
-
 async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.name === undefined) throw new UsageError("--name NAME is required (see --help)");
@@ -84,7 +74,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     decode: APPARMOR_DECODED_KINDS,
     detailed: APPARMOR_CALLS,
     progress: terminalProgress(io.stderr),
-    workers: appArmorTraceWorkers(parseJobs(values.jobs) ?? readingThreads()),
+    // Taking a worker's events costs this thread about two thirds of what reading them itself would,
+    // so workers gain only with two cores of their own (on two cores in all, measured slower).
+    workers: appArmorTraceWorkers(parseJobs(values.jobs) ?? readingCores()),
   });
   const generated = await generateAppArmor({
     name: values.name,

@@ -42,8 +42,8 @@ Options:
                             (clock_gettime, gettimeofday, time, getcpu, clock_getres)
       --strict              fail on trace lines that cannot be parsed (default: warn)
       --jobs N              read large traces on N threads (default: one per 192 MiB of
-                            trace, at most the cores available; the profile is the same
-                            for every N)
+                            trace, at most one per core but one; so 1 on 2 cores); the
+                            profile is the same for every N
   -h, --help                show this help
 
 Examples:
