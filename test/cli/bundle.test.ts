@@ -1,0 +1,43 @@
+/**
+ * The CLI as it ships: dist/cli/main.js, the bundle rolldown writes, with its
+ * worker threads' entries beside its chunks. Its workers start and read as one
+ * thread does. (The other CLI tests run src/ in this process.)
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, test } from "vitest";
+import { STRACE_FIXTURES } from "../support/fixtures.js";
+import { UNDER_CI } from "../support/tools.js";
+
+const CLI = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+
+function bundleMissing(): boolean {
+  if (existsSync(CLI)) return false;
+  const reason = `${CLI} is not built (npm run build)`;
+  if (UNDER_CI) throw new Error(`${reason}; under CI=true this must run, not skip`);
+  process.stderr.write(`skipping the bundled CLI's tests: ${reason}\n`);
+  return true;
+}
+
+/** Output and warnings of the bundled CLI. */
+async function run(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)("node", [CLI, ...args], { encoding: "utf8" });
+}
+
+const TRACES = ["pipeline-ff", "thread-execve-ff", "attach-sleep.trace"].map((name) => join(STRACE_FIXTURES, name));
+
+describe.skipIf(bundleMissing())("the bundled CLI", () => {
+  test("reads on its census workers as on one thread", async () => {
+    const serial = await run(["seccomp", ...TRACES, "--jobs", "1"]);
+    expect(await run(["seccomp", ...TRACES, "--jobs", "3"])).toEqual(serial);
+    expect(serial.stdout).toContain('"defaultAction": "SCMP_ACT_ERRNO"');
+  });
+
+  test("reads on its AppArmor trace workers as on one thread", async () => {
+    const serial = await run(["apparmor", ...TRACES, "--name", "bundled", "--jobs", "1"]);
+    expect(await run(["apparmor", ...TRACES, "--name", "bundled", "--jobs", "3"])).toEqual(serial);
+    expect(serial.stdout).toContain("profile bundled ");
+  });
+});
