@@ -4,7 +4,7 @@
  * thread does. (The other CLI tests run src/ in this process.)
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
@@ -29,6 +29,13 @@ async function run(args: readonly string[]): Promise<{ stdout: string; stderr: s
 const TRACES = ["pipeline-ff", "thread-execve-ff", "attach-sleep.trace"].map((name) => join(STRACE_FIXTURES, name));
 
 describe.skipIf(bundleMissing())("the bundled CLI", () => {
+  test("is what npx profilesmith runs: the bin of package.json and of its lock (npx reads the lock's), executable", () => {
+    const json = (file: string) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
+    expect(json("package.json").bin.profilesmith).toBe("dist/cli/main.js");
+    expect(json("package-lock.json").packages[""].bin.profilesmith).toBe("dist/cli/main.js");
+    expect(() => accessSync(CLI, constants.X_OK)).not.toThrow();
+  });
+
   test("reads on its census workers as on one thread", async () => {
     const serial = await run(["seccomp", ...TRACES, "--jobs", "1"]);
     expect(await run(["seccomp", ...TRACES, "--jobs", "3"])).toEqual(serial);
