@@ -149,6 +149,20 @@ export function findCloseParen(text: string, start: number): number {
 /** What splitArgs passes over at once: anything but commas, brackets and what may start a unit. */
 const ORDINARY_RUN = /[^,()[\]{}"/<]*/y;
 
+const SPACE = 0x20;
+
+/** Whether `trim` may remove the character with code `c` (whitespace is at most 0x20, 0xa0, or from 0x1680 on). */
+function mayBeWhitespace(c: number): boolean {
+  return c <= SPACE || c === 0xa0 || c >= 0x1680;
+}
+
+/** `text.slice(from, to).trim()`, with one string made for the usual `, next` argument. */
+function trimmedSlice(text: string, from: number, to: number): string {
+  while (from < to && text.charCodeAt(from) === SPACE) from++;
+  const slice = text.slice(from, to);
+  return from < to && (mayBeWhitespace(text.charCodeAt(from)) || mayBeWhitespace(text.charCodeAt(to - 1))) ? slice.trim() : slice;
+}
+
 /** Splits an argument list (or a struct's fields) at its top-level commas, trimmed. */
 export function splitArgs(text: string): string[] {
   const args: string[] = [];
@@ -165,7 +179,7 @@ export function splitArgs(text: string): string[] {
     else if (k === CharClass.Close) depth--;
     else if (k === CharClass.Comma) {
       if (depth === 0) {
-        args.push(text.slice(from, i).trim());
+        args.push(trimmedSlice(text, from, i));
         from = i + 1;
       }
     } else {
@@ -173,7 +187,7 @@ export function splitArgs(text: string): string[] {
       if (next !== i) i = next - 1;
     }
   }
-  const last = text.slice(from).trim();
+  const last = trimmedSlice(text, from, text.length);
   if (last !== "" || args.length > 0) args.push(last);
   return args;
 }
