@@ -290,6 +290,8 @@ class Observer {
   /** Open files and working directories of live processes: they go when the process exits. */
   private readonly fds = new Map<number, Map<number, OpenFile>>();
   private readonly cwds = new Map<number, string>();
+  /** Paths (without their slash) that a getdents showed to be directories: an fd open on one stands for it with its slash. */
+  private readonly directories = new Set<string>();
   /** Every pid that made a call. */
   private readonly pids = new PidSet();
   /** Thread-group leader → its live threads (CLONE_THREAD children), and each such thread → its leader. */
@@ -377,7 +379,8 @@ class Observer {
   private fdPath(pid: number, fd: FdArg): string | undefined {
     if (fd.decoration !== undefined) return filePath(fd.decoration);
     const open = this.fds.get(pid)?.get(fd.fd);
-    return open?.kind === "file" ? open.path : undefined;
+    if (open?.kind !== "file") return undefined;
+    return this.directories.has(open.path) ? `${open.path}/` : open.path;
   }
 
   private fdSocket(pid: number, fd: FdArg): OpenFile | undefined {
@@ -573,9 +576,8 @@ class Observer {
       this.result.files.delete(path);
       this.grant(dir, [...asFile.letters], asFile.created);
     } else this.grant(dir, ["r"]);
-    for (const table of this.fds.values()) {
-      for (const [fd, open] of table) if (open.kind === "file" && open.path === path) table.set(fd, { kind: "file", path: dir });
-    }
+    // Noted, not rewritten into every process's fd table: that took a pass over all their open files per getdents.
+    if (path !== dir) this.directories.add(path);
   }
 
   /** A new process or thread starts with its parent's working directory and open files. */

@@ -77,6 +77,19 @@ describe("file rules from open calls", () => {
     ]);
   });
 
+  it("names a listed directory with its slash through every fd open on it, dups included", async () => {
+    expect(
+      await rules(
+        trace(
+          'openat(AT_FDCWD, "/srv", O_RDONLY) = 3',
+          "dup(3) = 4",
+          "getdents64(3, 0x5 /* 4 entries */, 32768) = 112",
+          "flock(4, LOCK_SH) = 0",
+        ),
+      ),
+    ).toEqual(["/srv/ rk,"]);
+  });
+
   it("takes the path the kernel resolved from a -y decoration, /dev nodes without their <char M:m>", async () => {
     expect(
       await rules(
