@@ -87,6 +87,7 @@ const PROT_EXEC = 0x4;
 const LOCK_UN = FLOCK_OPERATIONS.LOCK_UN as number;
 const LOCKING_FCNTL = new Set(["F_SETLK", "F_SETLKW", "F_SETLK64", "F_SETLKW64", "F_OFD_SETLK", "F_OFD_SETLKW"].map((n) => FCNTL_COMMANDS[n]));
 const CLONE_THREAD = CLONE_FLAGS.CLONE_THREAD as number;
+const CLONE_FILES = CLONE_FLAGS.CLONE_FILES as number;
 const SOCK_TYPE_MASK = 0xf;
 const SOCK_RAW = 3;
 const AF_PACKET = ADDRESS_FAMILIES.AF_PACKET as number;
@@ -403,7 +404,7 @@ class Observer {
     if (UID_CALLS.has(event.name) && succeeded(event)) this.uids.add(returnedNumber(event) ?? -1);
     if (RESUID_CALLS.has(event.name) && succeeded(event)) this.uids.add(Number(/\[(\d+)\]/.exec(event.rawArgs)?.[1] ?? -1));
     if (!passedMediation(event)) return;
-    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event), (cloneFlags(event.decoded) & CLONE_THREAD) !== 0);
+    if (FORKS.has(event.name)) this.inherit(event.pid, returnedNumber(event), cloneFlags(event.decoded));
     const capability = CALL_CAPABILITIES[event.name];
     if (capability) this.capability(capability, `${event.name} at ${where(event.pos)}`);
     if (event.name in CHOWN_CALLS) this.chown(event);
@@ -580,11 +581,15 @@ class Observer {
     if (path !== dir) this.directories.add(path);
   }
 
-  /** A new process or thread starts with its parent's working directory and open files. */
-  private inherit(parent: number, child: number | undefined, thread: boolean): void {
+  /**
+   * A new process or thread starts with its parent's working directory and
+   * open files: the same table of them with CLONE_FILES (every thread), as the
+   * kernel has it, else a copy.
+   */
+  private inherit(parent: number, child: number | undefined, flags: number): void {
     if (child === undefined || !(child > 0) || this.exitedUnforked.delete(child)) return;
     this.forked.add(child);
-    if (thread) {
+    if (flags & CLONE_THREAD) {
       const leader = this.leaders.get(parent) ?? parent;
       this.leaders.set(child, leader);
       let threads = this.threads.get(leader);
@@ -593,8 +598,12 @@ class Observer {
     }
     const cwd = this.cwds.get(parent);
     if (cwd !== undefined && !this.cwds.has(child)) this.cwds.set(child, cwd);
-    const fds = this.fds.get(parent);
-    if (fds !== undefined && !this.fds.has(child)) this.fds.set(child, new Map(fds));
+    if (this.fds.has(child)) return;
+    if (flags & CLONE_FILES) this.fds.set(child, this.fdTable(parent));
+    else {
+      const fds = this.fds.get(parent);
+      if (fds !== undefined) this.fds.set(child, new Map(fds));
+    }
   }
 
   /** `pid` made a call: it is part of the workload, and alive (again, if it exited before: pids are reused). */
@@ -608,6 +617,9 @@ class Observer {
   private execed(pid: number): void {
     const threads = [...(this.threads.get(this.leaders.get(pid) ?? pid) ?? [])];
     for (const thread of threads) if (thread !== pid) this.exit(thread);
+    // exec unshares the table of open files (a CLONE_FILES child that is no thread may still share it).
+    const fds = this.fds.get(pid);
+    if (fds !== undefined) this.fds.set(pid, new Map(fds));
   }
 
   /** A process or thread is gone, and with a thread-group leader its threads (one that exec'ed has no exit line). */

@@ -77,6 +77,17 @@ describe("file rules from open calls", () => {
     ]);
   });
 
+  it("shares a process's open files with its threads (CLONE_FILES); a forked child has a copy of them", async () => {
+    const thread = "clone(child_stack=0x7f0000000000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = 101";
+    const forked = "clone(child_stack=NULL, flags=SIGCHLD) = 102";
+    const opened = 'openat(AT_FDCWD, "/srv/data", O_RDONLY) = 3';
+    expect(await rules(trace(thread, opened, "101 flock(3, LOCK_SH) = 0"))).toEqual(["/srv/data rk,"]);
+    expect(await rules(trace(forked, opened, "102 flock(3, LOCK_SH) = 0"))).toEqual(["/srv/data r,"]);
+    // exec gives a CLONE_FILES child that is no thread a table of its own.
+    const execed = ["clone(child_stack=NULL, flags=CLONE_FILES|SIGCHLD) = 103", '103 execve("/bin/true", ["true"], 0x7ffd00000000 /* 0 vars */) = 0'];
+    expect(await rules(trace(...execed, opened, "103 flock(3, LOCK_SH) = 0"))).toContain("/srv/data r,");
+  });
+
   it("names a listed directory with its slash through every fd open on it, dups included", async () => {
     expect(
       await rules(
