@@ -1,10 +1,23 @@
 /**
- * What a worker thread shares with the thread that started it: the port it
- * posts to, its errors as it posts them, and the bytes it reads as it posts them.
+ * What a worker thread shares with the thread that started it: how it is
+ * started, the port it posts to, its errors as it posts them, and the bytes it
+ * reads as it posts them; and how many threads a reading uses by default.
  */
 import { availableParallelism } from "node:os";
-import { parentPort, type MessagePort } from "node:worker_threads";
+import { parentPort, Worker, type MessagePort } from "node:worker_threads";
 import { InputError } from "./errors.js";
+
+/**
+ * A worker's young generation, in MiB: a reader's worker allocates little that
+ * lives, so a small one keeps peak memory down (158 MiB instead of 181 MiB on
+ * a 256 MiB trace with two census workers) at no measurable cost in time.
+ */
+const WORKER_YOUNG_MB = 4;
+
+/** A worker thread running `module` (see workerModule), its young generation small. */
+export function startWorker(module: URL): Worker {
+  return new Worker(module, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+}
 
 /** The port to the thread that started this worker module (`module` names it in the error when none did). */
 export function workerPort(module: string): MessagePort {

@@ -5,9 +5,9 @@
  * file to the next (a child's cwd and fds from its parent) is stitched by
  * reading them in order, as a serial reading does.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { NativeArch } from "../syscalls/arch.js";
-import { failedReply, replyError, type FailedReply } from "../worker-thread.js";
+import { failedReply, replyError, startWorker, type FailedReply } from "../worker-thread.js";
 import type { ReadEvent, ReadTracesOptions, TraceReport } from "./read-traces.js";
 
 /** Where and on how many threads inputs are read apart. */
@@ -41,9 +41,6 @@ export type FromWorker =
   | FailedReply;
 
 type Reply = Exclude<FromWorker, { kind: "bytes" }>;
-
-/** A worker's young generation, in MiB: small, as census workers' (see policy/trace-census.ts), to bound memory. */
-const WORKER_YOUNG_MB = 4;
 
 /** The events of one input as a worker reads them, taken in order by `batches`. */
 export class WorkerInput {
@@ -109,7 +106,7 @@ export function readOnWorkers(
     worker.postMessage({ kind: "read", task, file: input.file, cwd, strict, native, records } satisfies ToWorker);
   };
   for (let i = 0; i < Math.min(workers.threads, files.length); i++) {
-    const worker = new Worker(workers.module, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = startWorker(workers.module);
     // A worker that dies takes the inputs it has not read yet with it.
     worker.on("error", (error) => inputs.forEach((input) => input.receive(failedReply(error))));
     threads.push(worker);

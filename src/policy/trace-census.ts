@@ -10,7 +10,7 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
 import { looksLikeAuditLog } from "../parse/audit/detect.js";
 import type { StraceParser } from "../parse/parser.js";
@@ -36,7 +36,7 @@ import {
   type TracePart,
 } from "../parse/trace-parts.js";
 import { workerModule } from "../package-files.js";
-import { readingCores, replyError, type FailedReply } from "../worker-thread.js";
+import { readingCores, replyError, startWorker, type FailedReply } from "../worker-thread.js";
 import { CallCensus } from "./from-events.js";
 import { readApart, type PartResult } from "./read-apart.js";
 import type { Policy } from "./model.js";
@@ -75,12 +75,6 @@ export const DEFAULT_PART_BYTES = 32 * 2 ** 20;
  * By default a thread reads at least this many parts' worth.
  */
 const PARTS_PER_THREAD = 6;
-/**
- * A worker's young generation, in MiB: a census reader allocates little that
- * lives, so a small one keeps peak memory down (158 MiB instead of 181 MiB on
- * a 256 MiB trace with two workers) at no measurable cost in time.
- */
-const WORKER_YOUNG_MB = 4;
 /** How much of a file's start decides whether it is an audit log (as readTraces decides). */
 const DETECT_BYTES = 64 * 1024;
 
@@ -131,7 +125,7 @@ class PartPool {
     const first = parts[0];
     if (first !== undefined) this.readings.set(first, "in turn");
     for (let i = 0; i < Math.min(workers, parts.length - 1); i++) {
-      const worker = new Worker(workerModule(new URL("./census-worker.js", import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const worker = startWorker(workerModule(new URL("./census-worker.js", import.meta.url)));
       this.threads.push(worker);
       this.feed(worker);
     }
