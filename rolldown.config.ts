@@ -13,6 +13,7 @@ export default defineConfig({
     main: "dist/src/cli/main.js",
     "census-worker": "dist/src/policy/census-worker.js",
     "trace-worker": "dist/src/apparmor/trace-worker.js",
+    "scan-worker": "dist/src/parse/scan-worker.js",
   },
   // Loaded lazily with require() (OCI and SPO output, allowlists): one copy, from node_modules.
   external: ["ajv", "yaml"],

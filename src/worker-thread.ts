@@ -4,7 +4,7 @@
  * reads as it posts them; and how many threads a reading uses by default.
  */
 import { availableParallelism } from "node:os";
-import { parentPort, Worker, type MessagePort } from "node:worker_threads";
+import { parentPort, Worker, type MessagePort, type WorkerOptions } from "node:worker_threads";
 import { InputError } from "./errors.js";
 
 /**
@@ -15,8 +15,8 @@ import { InputError } from "./errors.js";
 const WORKER_YOUNG_MB = 4;
 
 /** A worker thread running `module` (see workerModule), its young generation small. */
-export function startWorker(module: URL): Worker {
-  return new Worker(module, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+export function startWorker(module: URL, options: Pick<WorkerOptions, "workerData" | "transferList"> = {}): Worker {
+  return new Worker(module, { ...options, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
 }
 
 /** The port to the thread that started this worker module (`module` names it in the error when none did). */

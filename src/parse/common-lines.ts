@@ -24,6 +24,20 @@ export interface CommonLineShape {
   nameId: number;
 }
 
+/**
+ * The lines of a run scanned ahead by another scanner (on another thread):
+ * their records, and what StraceParser.lines otherwise checks of the run itself.
+ */
+export interface ScannedLines {
+  readonly records: Int32Array;
+  readonly count: number;
+  /** No `--color` escape in the run. */
+  readonly plain: boolean;
+  readonly ascii: boolean;
+  /** Whose numbers the records' name numbers are: one object for all the runs one scanner scanned. */
+  readonly numbering: object;
+}
+
 /** A shape to scan lines into. */
 export function commonLineShape(): CommonLineShape {
   return { kind: "call", pid: undefined, nr: undefined, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, resultStart: -1, resultEnd: -1, nameId: -1 };
@@ -140,34 +154,48 @@ export class CommonLineScanner {
     return this.exports.scan_lines(this.textAt, this.length, from, this.recordsAt, CAPACITY);
   }
 
+  /** The records of the last scan (see recordEnd and recordShape); a view of the memory, good until the next load. */
+  get scanned(): Int32Array {
+    return this.records;
+  }
+
   /** The end of the line of record `index` of the last scan: its LF, or the text's end. */
   end(index: number): number {
-    return this.records[index * RECORD_INTS + Field.End] as number;
+    return recordEnd(this.records, index);
   }
 
   /** Whether `text` is one line (no LF) of a common shape; where its parts are put in `shape`. */
   scanOne(text: string, shape: CommonLineShape): boolean {
-    return this.load(text) && this.scan(0) === 1 && this.end(0) === text.length && this.shapeOf(0, shape);
+    return this.load(text) && this.scan(0) === 1 && this.end(0) === text.length && recordShape(this.records, 0, shape);
   }
+}
 
-  /** Puts where the parts of the line of record `index` are in `shape`; false when it is of no common shape. */
-  shapeOf(index: number, shape: CommonLineShape): boolean {
-    const records = this.records;
-    const at = index * RECORD_INTS;
-    const kind = KINDS[records[at + Field.Kind] as number];
-    if (kind === undefined) return false;
-    const pid = records[at + Field.Pid] as number;
-    const nr = records[at + Field.Nr] as number;
-    shape.kind = kind;
-    shape.pid = pid < 0 ? undefined : pid;
-    shape.nr = nr < 0 ? undefined : nr;
-    shape.nameStart = records[at + Field.NameStart] as number;
-    shape.nameEnd = records[at + Field.NameEnd] as number;
-    shape.argsStart = records[at + Field.ArgsStart] as number;
-    shape.argsEnd = records[at + Field.ArgsEnd] as number;
-    shape.resultStart = records[at + Field.ResultStart] as number;
-    shape.resultEnd = records[at + Field.ResultEnd] as number;
-    shape.nameId = records[at + Field.NameId] as number;
-    return true;
-  }
+/** The ints of the first `count` records of `records`, as a scan writes them. */
+export function recordInts(count: number): number {
+  return count * RECORD_INTS;
+}
+
+/** The end of the line of record `index`: its LF, or the text's end. */
+export function recordEnd(records: Int32Array, index: number): number {
+  return records[index * RECORD_INTS + Field.End] as number;
+}
+
+/** Puts where the parts of the line of record `index` are in `shape`; false when it is of no common shape. */
+export function recordShape(records: Int32Array, index: number, shape: CommonLineShape): boolean {
+  const at = index * RECORD_INTS;
+  const kind = KINDS[records[at + Field.Kind] as number];
+  if (kind === undefined) return false;
+  const pid = records[at + Field.Pid] as number;
+  const nr = records[at + Field.Nr] as number;
+  shape.kind = kind;
+  shape.pid = pid < 0 ? undefined : pid;
+  shape.nr = nr < 0 ? undefined : nr;
+  shape.nameStart = records[at + Field.NameStart] as number;
+  shape.nameEnd = records[at + Field.NameEnd] as number;
+  shape.argsStart = records[at + Field.ArgsStart] as number;
+  shape.argsEnd = records[at + Field.ArgsEnd] as number;
+  shape.resultStart = records[at + Field.ResultStart] as number;
+  shape.resultEnd = records[at + Field.ResultEnd] as number;
+  shape.nameId = records[at + Field.NameId] as number;
+  return true;
 }

@@ -8,7 +8,7 @@ import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
-import { CommonLineScanner, commonLineShape, type CommonLineShape } from "./common-lines.js";
+import { CommonLineScanner, commonLineShape, recordEnd, recordShape, type CommonLineShape, type ScannedLines } from "./common-lines.js";
 import { commonLine, parseAnyLine, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 import { decodeBytes } from "./bytes.js";
 
@@ -293,6 +293,8 @@ export class StraceParser {
   private readonly shape = commonLineShape();
   /** Scans the common lines it reads. */
   private readonly scanner: CommonLineScanner;
+  /** Whose name numbers `names` and `numberedEntries` are by (see ScannedLines.numbering): this thread's scanner's, or another's. */
+  private numbering: object | undefined;
   /** The names of calls by the scanner's numbers for them. */
   private readonly names: string[] = [];
   /** The entries (see `entry`) of the names the scanner numbers, by ABI, then by number. */
@@ -375,6 +377,7 @@ export class StraceParser {
   /** Parses line number `lineNo` (1-based, without its newline), appending its events to `out`. */
   line(text: string, lineNo: number, out: TraceEvent[]): void {
     const shape = this.shape;
+    this.numberedBy(this.scanner);
     const common = this.counts() && this.scanner.scanOne(text, shape);
     if (!(common && this.counted(text.slice(shape.nameStart, shape.nameEnd), text, lineNo, out))) this.uncounted(text, lineNo, out);
   }
@@ -382,13 +385,17 @@ export class StraceParser {
   /**
    * Parses the lines of `bytes` (UTF-8, each ended by a LF but maybe the
    * last), the first numbered `firstLine`, appending their events to `out`;
-   * returns how many there were. The common lines are scanned all at once;
-   * those counted into the tally or a brief event (see `counted`) make no
-   * string but their names'.
+   * returns how many there were. The common lines are scanned all at once,
+   * here or ahead (`scanned`); those counted into the tally or a brief event
+   * (see `counted`) make no string but their names'.
    */
-  lines(bytes: Buffer, firstLine: number, out: TraceEvent[]): number {
+  lines(bytes: Buffer, firstLine: number, out: TraceEvent[], scanned?: ScannedLines): number {
+    if (scanned !== undefined) {
+      this.numberedBy(scanned.numbering);
+      return this.scannedLines(bytes, 0, firstLine, scanned.records, scanned.count, scanned.plain, scanned.ascii, out) - firstLine;
+    }
     const scanner = this.scanner;
-    const shape = this.shape;
+    this.numberedBy(scanner);
     // `--color` escapes are the general path's to remove.
     const plain = !bytes.includes(0x1b);
     // Beyond ASCII, a line's scanned byte offsets are not its text's: the general path reads it.
@@ -396,19 +403,45 @@ export class StraceParser {
     scanner.loadBytes(bytes);
     let lineNo = firstLine;
     for (let start = 0; start < bytes.length; ) {
-      const scanned = scanner.scan(start);
-      for (let record = 0; record < scanned; record++, lineNo++) {
-        const end = scanner.end(record);
-        const common = plain && scanner.shapeOf(record, shape);
-        if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), bytes, lineNo, out))) {
-          const line = ascii ? bytes.toString("latin1", start, end) : decodeBytes(bytes, start, end);
-          // The scan said whether the line is of a common shape: parseLine need not scan it again.
-          this.uncounted(line, lineNo, out, ascii ? (common ? commonLine(line, shape, start) : parseAnyLine(line)) : undefined);
-        }
-        start = end + 1;
-      }
+      const count = scanner.scan(start);
+      lineNo = this.scannedLines(bytes, start, lineNo, scanner.scanned, count, plain, ascii, out);
+      start = scanner.end(count - 1) + 1;
     }
     return lineNo - firstLine;
+  }
+
+  /** Parses the `count` lines of `bytes` from `start` that `records` describe, the first numbered `lineNo`; returns the next line's number. */
+  private scannedLines(
+    bytes: Buffer,
+    start: number,
+    lineNo: number,
+    records: Int32Array,
+    count: number,
+    plain: boolean,
+    ascii: boolean,
+    out: TraceEvent[],
+  ): number {
+    const shape = this.shape;
+    for (let record = 0; record < count; record++, lineNo++) {
+      const end = recordEnd(records, record);
+      const common = plain && recordShape(records, record, shape);
+      if (!(common && this.counts() && this.counted(this.nameIn(bytes, shape), bytes, lineNo, out))) {
+        const line = ascii ? bytes.toString("latin1", start, end) : decodeBytes(bytes, start, end);
+        // The scan said whether the line is of a common shape: parseLine need not scan it again.
+        this.uncounted(line, lineNo, out, ascii ? (common ? commonLine(line, shape, start) : parseAnyLine(line)) : undefined);
+      }
+      start = end + 1;
+    }
+    return lineNo;
+  }
+
+  /** Takes name numbers from here on from `numbering` (see ScannedLines): the names and entries by another's numbers are dropped. */
+  private numberedBy(numbering: object): void {
+    if (numbering === this.numbering) return;
+    this.numbering = numbering;
+    this.names.length = 0;
+    this.numberedEntries.clear();
+    this.numberedArch = undefined;
   }
 
   /** The name of the line `shape` describes in `bytes`: one string per name the scanner numbers. */

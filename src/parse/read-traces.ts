@@ -3,7 +3,6 @@
  * (`-` for stdin) read as one stream of events, with a report of what could not
  * be parsed, and a refusal of inputs that are neither.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { AppArmorEvent, AuditEvent, SourcePos, TraceEvent } from "../events/types.js";
@@ -16,7 +15,10 @@ import type { DecodedKind } from "./decode.js";
 import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from "./parser.js";
 import { decodeBytes } from "./bytes.js";
 import { CollectionPacer } from "./collect-garbage.js";
-import { linesOf, straceBytes } from "./stream.js";
+import { linesOf } from "./stream.js";
+import { fileChunks, lineRuns, type LineRun } from "./line-runs.js";
+import { defaultScanAheadBytes, largeFile, scannedRuns } from "./scan-ahead.js";
+import type { ScannedLines } from "./common-lines.js";
 import { readOnWorkers, type InputWorkers, type WorkerInput } from "./input-workers.js";
 
 export interface ReadTracesOptions {
@@ -51,6 +53,11 @@ export interface ReadTracesOptions {
    * the same.
    */
   readonly workers?: InputWorkers;
+  /**
+   * Files of at least this many bytes are read and scanned ahead on a worker
+   * thread (see scan-ahead.ts); default defaultScanAheadBytes().
+   */
+  readonly scanAheadBytes?: number;
 }
 
 export interface ReadProgress {
@@ -169,8 +176,6 @@ const LF = 0x0a;
  * about 1% of the time.
  */
 const collections = new CollectionPacer(256 << 20);
-/** Read size: measured faster than 1 MiB. */
-const READ_CHUNK_BYTES = 256 * 1024;
 /** How much of an input's start is checked for NUL bytes (binary data). */
 const BINARY_CHECK_CHARS = 64 * 1024;
 const SUMMARY_HEADER = /^\s*% time\s+seconds/;
@@ -185,38 +190,12 @@ export interface FileCounts {
   firstLine: number | undefined;
 }
 
-/** A byte range of a file: from `start`, up to (not including) `end`. */
-export interface ByteRange {
-  readonly start: number;
-  readonly end: number;
-}
-
-/**
- * A file's bytes (or those of `range`), read into one buffer in turn
- * (straceBytes copies what it keeps): no stream machinery and no new buffer
- * per chunk. Reads are synchronous: from the page cache they cost a third of
- * what asynchronous reads cost in thread hops and promises (41 ms instead of
- * 130 ms for 256 MiB), and a reader has nothing else to do meanwhile.
- */
-export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
-  const file = openSync(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (let at = range?.start ?? 0; ; ) {
-      const wanted = range === undefined ? buffer.length : Math.min(buffer.length, range.end - at);
-      const bytesRead = wanted > 0 ? readSync(file, buffer, 0, wanted, range === undefined ? null : at) : 0;
-      if (bytesRead === 0) return;
-      at += bytesRead;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    closeSync(file);
-  }
-}
-
-function readInput(path: string, options: ReadTracesOptions): AsyncIterable<Uint8Array | string> {
-  if (path === "-") return options.stdin ?? process.stdin;
-  return fileChunks(resolve(options.cwd ?? ".", path));
+/** The runs of lines of an input (see straceBytes), their sizes told to `onBytes` as they are read. */
+function inputRuns(path: string, options: ReadTracesOptions, onBytes: ((bytes: number) => void) | undefined): AsyncIterable<LineRun> {
+  const tracked = (chunks: AsyncIterable<Uint8Array | string>) => lineRuns(onBytes === undefined ? chunks : counted(chunks, onBytes));
+  if (path === "-") return tracked(options.stdin ?? process.stdin);
+  const file = resolve(options.cwd ?? ".", path);
+  return largeFile(file, options.scanAheadBytes ?? defaultScanAheadBytes()) ? scannedRuns(file, onBytes) : tracked(fileChunks(file));
 }
 
 /** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
@@ -277,23 +256,24 @@ export async function inputFiles(path: string, cwd = "."): Promise<string[]> {
 }
 
 /**
- * The bytes of one input in runs of whole lines (see straceBytes), refusing
+ * The runs of whole lines of one input (see straceBytes), refusing
  * binary data and `-c` summary tables as they appear at its start (`atStart`:
  * false for a part of a file after its start), and setting
  * `counts.firstLine`. Its reader adds the lines it reads to `counts.lines`.
  */
-export async function* checkedBytes(
+export async function* checkedRuns(
   file: string,
-  input: AsyncIterable<Uint8Array | string>,
+  runs: AsyncIterable<LineRun>,
   counts: FileCounts,
   atStart = true,
-): AsyncGenerator<Buffer, void, undefined> {
+): AsyncGenerator<LineRun, void, undefined> {
   let checkedChars = atStart ? 0 : BINARY_CHECK_CHARS;
   const checking = () => counts.firstLine === undefined || checkedChars < BINARY_CHECK_CHARS;
   // The lines of the runs before, counted only while checking.
   let lineNo = 0;
   try {
-    for await (const bytes of straceBytes(input)) {
+    for await (const run of runs) {
+      const { bytes } = run;
       for (let start = 0; start < bytes.length && checking(); ) {
         const lf = bytes.indexOf(LF, start);
         const end = lf < 0 ? bytes.length : lf;
@@ -314,7 +294,7 @@ export async function* checkedBytes(
         }
         start = end + 1;
       }
-      yield bytes;
+      yield run;
     }
   } catch (error) {
     throw error instanceof InputError ? error : readError(file, error);
@@ -325,21 +305,22 @@ export async function* checkedBytes(
  * Whether an input is a kernel audit log, judged on its first DETECT_BYTES (or
  * all of it when shorter), and its bytes from the start.
  */
-async function sniffed(runs: AsyncGenerator<Buffer, void, undefined>): Promise<{ audit: boolean; runs: AsyncIterable<Buffer> }> {
+async function sniffed(runs: AsyncGenerator<LineRun, void, undefined>): Promise<{ audit: boolean; runs: AsyncIterable<LineRun> }> {
   // Copies: a run is good only until the next is asked for.
-  const head: Buffer[] = [];
+  const head: LineRun[] = [];
   let length = 0;
   while (length < DETECT_BYTES) {
     const next = await runs.next();
     if (next.done === true) break;
-    head.push(Buffer.from(next.value));
-    length += next.value.length;
+    const { bytes, scanned } = next.value;
+    head.push({ bytes: Buffer.from(bytes), scanned: scanned && { ...scanned, records: scanned.records.slice() } });
+    length += bytes.length;
   }
-  async function* replayed(): AsyncGenerator<Buffer, void, undefined> {
+  async function* replayed(): AsyncGenerator<LineRun, void, undefined> {
     yield* head;
     yield* runs;
   }
-  const bytes = Buffer.concat(head);
+  const bytes = Buffer.concat(head.map((run) => run.bytes));
   return { audit: looksLikeAuditLog(decodeBytes(bytes, 0, bytes.length)), runs: replayed() };
 }
 
@@ -358,7 +339,7 @@ export function strictError(first: UnparsedPlace, unparsed: number): InputError 
 
 /** Reads the lines of a run of an input's bytes (see StraceParser.lines) into `out`. */
 interface LinesReader {
-  lines(bytes: Buffer, firstLine: number, out: ReadEvent[]): number;
+  lines(bytes: Buffer, firstLine: number, out: ReadEvent[], scanned: ScannedLines | undefined): number;
   end(out: ReadEvent[]): void;
   /** The calls read so far that made no event of their own (see StraceParser.summarized). */
   readonly summarized: number;
@@ -464,9 +445,8 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
     const file = path === "-" ? STDIN_NAME : path;
     const counts: FileCounts = { lines: 0, understood: 0, firstLine: undefined };
     const unparsedBefore = sum.unparsed;
-    const input = readInput(path, options);
-    const tracked = progress === undefined ? input : counted(input, (bytes) => progress.update((bytesRead += bytes), total));
-    const { audit: isAudit, runs } = await sniffed(checkedBytes(file, tracked, counts));
+    const onBytes = progress && ((bytes: number) => progress.update((bytesRead += bytes), total));
+    const { audit: isAudit, runs } = await sniffed(checkedRuns(file, inputRuns(path, options, onBytes), counts));
     if (isAudit) audit.logs.push(file);
     const reader = linesReader(path, options.eventFile?.(file) ?? file, isAudit, records);
     let summarized = 0;
@@ -478,10 +458,10 @@ export function readTraces(paths: readonly string[], options: ReadTracesOptions)
       summarized = reader.summarized;
       return out;
     };
-    for await (const run of runs) {
-      const out = noted((out) => (counts.lines += reader.lines(run, counts.lines + 1, out)));
+    for await (const { bytes, scanned } of runs) {
+      const out = noted((out) => (counts.lines += reader.lines(bytes, counts.lines + 1, out, scanned)));
       if (out.length > 0) yield out;
-      await collections.read(run.length);
+      await collections.read(bytes.length);
     }
     const out = noted((out) => reader.end(out));
     sum.lines += counts.lines;

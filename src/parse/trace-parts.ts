@@ -11,7 +11,8 @@ import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
 import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
 import { CollectionPacer } from "./collect-garbage.js";
-import { checkedBytes, counted, fileChunks, type ByteRange, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+import { checkedRuns, counted, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+import { fileChunks, lineRuns, type ByteRange } from "./line-runs.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
 export interface TracePart extends ByteRange {
@@ -151,7 +152,7 @@ export async function readPart(
   const chunks = counted(fileChunks(part.path, part), onBytes);
   let lineNo = firstLine;
   let sinceTurn = 0;
-  for await (const bytes of checkedBytes(part.file, chunks, output.counts, part.index === 0)) {
+  for await (const { bytes } of checkedRuns(part.file, lineRuns(chunks), output.counts, part.index === 0)) {
     const out: TraceEvent[] = [];
     const lines = parser.lines(bytes, lineNo, out);
     lineNo += lines;

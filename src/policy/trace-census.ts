@@ -14,9 +14,9 @@ import type { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../events/types.js";
 import { looksLikeAuditLog } from "../parse/audit/detect.js";
 import type { StraceParser } from "../parse/parser.js";
+import { fileChunks } from "../parse/line-runs.js";
 import {
   checkInputEnd,
-  fileChunks,
   inputFiles,
   readTraces,
   ReportSum,

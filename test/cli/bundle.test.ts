@@ -1,13 +1,15 @@
 /**
  * The CLI as it ships: dist/cli/main.js, the bundle rolldown writes, with its
  * worker threads' entries beside its chunks. Its workers start and read as one
- * thread does. (The other CLI tests run src/ in this process.)
+ * thread does, the scan worker of a large trace too. (The other CLI tests run src/ in this process.)
  */
 import { execFile } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
+import { SCAN_AHEAD_BYTES } from "../../src/parse/scan-ahead.js";
 import { STRACE_FIXTURES } from "../support/fixtures.js";
 import { UNDER_CI } from "../support/tools.js";
 
@@ -46,5 +48,17 @@ describe.skipIf(bundleMissing())("the bundled CLI", () => {
     const serial = await run(["apparmor", ...TRACES, "--name", "bundled", "--jobs", "1"]);
     expect(await run(["apparmor", ...TRACES, "--name", "bundled", "--jobs", "3"])).toEqual(serial);
     expect(serial.stdout).toContain("profile bundled ");
+  });
+
+  test("scans a large trace ahead on its scan worker as one thread reads it from stdin", async () => {
+    const lines = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
+    const rounds = Math.ceil(SCAN_AHEAD_BYTES / lines.join("\n").length) + 1;
+    const text = Array.from({ length: rounds }, (_, round) => lines.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n")).join("\n");
+    const trace = join(mkdtempSync(join(tmpdir(), "profilesmith-bundle-")), "large.strace");
+    writeFileSync(trace, text + "\n");
+    const fromStdin = await promisify(execFile)("sh", ["-c", 'node "$0" apparmor - --name bundled < "$1"', CLI, trace], { encoding: "utf8" });
+    const ahead = await run(["apparmor", trace, "--name", "bundled"]);
+    expect(ahead).toEqual({ stdout: fromStdin.stdout, stderr: fromStdin.stderr.replaceAll("<stdin>", trace) });
+    expect(ahead.stdout).toContain("profile bundled ");
   });
 });

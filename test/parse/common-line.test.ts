@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { CommonLineScanner, commonLineShape, type CommonLineShape } from "../../src/parse/common-lines.js";
+import { CommonLineScanner, commonLineShape, recordShape, type CommonLineShape } from "../../src/parse/common-lines.js";
 import { parseAnyLine, parseCommonLine } from "../../src/parse/line.js";
 
 const FIXTURES = "test/fixtures/strace";
@@ -87,7 +87,7 @@ describe("parseCommonLine", () => {
         for (const scanned = inText.scan(0); index < scanned; index++) {
           const line = lines[index] as string;
           expect(inText.end(index), line).toBe(start + line.length);
-          const common = inText.shapeOf(index, shape);
+          const common = recordShape(inText.scanned, index, shape);
           expect(common, line).toBe(alone.scanOne(line, single));
           if (common) expect(shifted(shape, start), line).toEqual(single);
           start += line.length + 1;
