@@ -66,6 +66,17 @@ export async function* straceBytes(input: AsyncIterable<Uint8Array | string>): A
   if (pending.length > 0) yield* runsOf(Buffer.concat(pending));
 }
 
+/** `input`, its chunks' sizes told to `onBytes` as they pass. */
+export async function* counted(
+  input: AsyncIterable<Uint8Array | string>,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<Uint8Array | string, void, undefined> {
+  for await (const chunk of input) {
+    onBytes(typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
+    yield chunk;
+  }
+}
+
 /** straceBytes' runs, to be scanned by their reader. */
 export async function* lineRuns(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<LineRun, void, undefined> {
   for await (const bytes of straceBytes(input)) yield { bytes, scanned: undefined };
@@ -103,3 +114,17 @@ export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerat
   }
 }
 
+
+/** How far past a cut point the next line start is looked for at a time. */
+const LINE_SEARCH_BYTES = 64 * 1024;
+
+/** The byte offset of the first line start at or after `at` (a line starts after a LF; `at` > 0) in the open file `fd` of `size` bytes, or `size`. */
+export function lineStartFrom(fd: number, at: number, size: number): number {
+  const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
+  for (let from = at - 1; from < size; from += buffer.length) {
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, from);
+    const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (lf >= 0) return from + lf + 1;
+  }
+  return size;
+}

@@ -16,8 +16,8 @@ import { pidFromFfName, StraceParser, type CallTally, type DetailedCalls } from 
 import { decodeBytes } from "./bytes.js";
 import { CollectionPacer } from "./collect-garbage.js";
 import { linesOf } from "./stream.js";
-import { fileChunks, lineRuns, type LineRun } from "./line-runs.js";
-import { defaultScanAheadBytes, largeFile, scannedRuns } from "./scan-ahead.js";
+import { counted, fileChunks, lineRuns, type LineRun } from "./line-runs.js";
+import { defaultScanAhead, scansAhead, scannedRuns, type ScanAhead } from "./scan-ahead.js";
 import type { ScannedLines } from "./common-lines.js";
 import { readOnWorkers, type InputWorkers, type WorkerInput } from "./input-workers.js";
 
@@ -53,11 +53,8 @@ export interface ReadTracesOptions {
    * the same.
    */
   readonly workers?: InputWorkers;
-  /**
-   * Files of at least this many bytes are read and scanned ahead on a worker
-   * thread (see scan-ahead.ts); default defaultScanAheadBytes().
-   */
-  readonly scanAheadBytes?: number;
+  /** Which files are read and scanned ahead on a worker thread, if any (see scan-ahead.ts); default defaultScanAhead(). */
+  readonly scanAhead?: ScanAhead | false;
 }
 
 export interface ReadProgress {
@@ -195,7 +192,8 @@ function inputRuns(path: string, options: ReadTracesOptions, onBytes: ((bytes: n
   const tracked = (chunks: AsyncIterable<Uint8Array | string>) => lineRuns(onBytes === undefined ? chunks : counted(chunks, onBytes));
   if (path === "-") return tracked(options.stdin ?? process.stdin);
   const file = resolve(options.cwd ?? ".", path);
-  return largeFile(file, options.scanAheadBytes ?? defaultScanAheadBytes()) ? scannedRuns(file, onBytes) : tracked(fileChunks(file));
+  const ahead = options.scanAhead ?? defaultScanAhead();
+  return ahead !== false && scansAhead(file, ahead) ? scannedRuns(file, ahead, onBytes) : tracked(fileChunks(file));
 }
 
 /** The inputs' size in bytes, or undefined for stdin, a pipe or a path that cannot be read (its error comes when it is read). */
@@ -206,17 +204,6 @@ async function totalBytes(paths: readonly string[], cwd = "."): Promise<number |
     return infos.every((info) => info?.isFile() === true) ? infos.reduce((sum, info) => sum + (info?.size ?? 0), 0) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** `input`, its chunks' sizes told to `onBytes` as they pass. */
-export async function* counted(
-  input: AsyncIterable<Uint8Array | string>,
-  onBytes: (bytes: number) => void,
-): AsyncGenerator<Uint8Array | string, void, undefined> {
-  for await (const chunk of input) {
-    onBytes(typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
-    yield chunk;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * A large strace log read and scanned ahead on a worker thread
- * (scan-worker.ts) while this thread parses the lines before: the file's
+ * (scan-worker.ts) while this thread parses the lines before (it reads the
+ * first few MiB itself while the worker starts): the file's
  * reads and the WebAssembly scan of its lines (see common-lines.ts), a fifth
  * of an AppArmor reading, leave this thread. The worker writes runs of lines
  * with their scans in batches of about BATCH_BYTES to SLOTS slots of shared
@@ -19,16 +20,28 @@
  * scanning ahead with it capped, and 1.46 s scanning ahead as it is (medians
  * of 8), for 86, 111, 101 and 130 MiB at peak.
  */
-import { statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isMainThread, MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { workerModule } from "../package-files.js";
 import { startWorker } from "../worker-thread.js";
 import { recordInts } from "./common-lines.js";
-import type { LineRun } from "./line-runs.js";
+import { counted, fileChunks, lineRuns, lineStartFrom, type ByteRange, type LineRun } from "./line-runs.js";
 
-/** Files from this size on are scanned ahead by default: below it, the worker's start costs about what it saves. */
-export const SCAN_AHEAD_BYTES = 32 << 20;
+/** Which files a reading scans ahead, and how much of their start this thread reads itself meanwhile. */
+export interface ScanAhead {
+  /** Files from this size on. */
+  readonly fromBytes: number;
+  /** The bytes (up to a line start) this thread reads while the worker starts: the worker reads on from there. */
+  readonly headBytes: number;
+}
+
+/**
+ * The default: files of 32 MiB or more (below, the worker's start costs about
+ * what it saves), their first 8 MiB read here (a worker takes about 50 ms to
+ * start and post its first batch, about what 8 MiB take to read here).
+ */
+export const DEFAULT_SCAN_AHEAD: ScanAhead = { fromBytes: 32 << 20, headBytes: 8 << 20 };
 /** The bytes of runs a batch holds, unless one run is longer. */
 export const BATCH_BYTES = 1 << 20;
 /** The slots of shared memory the batches are written to in turn. */
@@ -48,6 +61,8 @@ export const ASCII = 2;
 /** What the worker is given. */
 export interface ScanTask {
   readonly path: string;
+  /** Where to start reading: a line start. */
+  readonly from: number;
   readonly port: MessagePort;
   readonly control: Int32Array;
 }
@@ -65,22 +80,32 @@ declare global {
 }
 
 /**
- * The size from which readTraces scans files ahead by default: SCAN_AHEAD_BYTES
- * on the main thread of a machine with a core for the worker; never on a
- * worker thread (its reader's threads already take the cores).
+ * readTraces' default: DEFAULT_SCAN_AHEAD on the main thread of a machine with
+ * a core for the worker; never on a worker thread (its reader's threads
+ * already take the cores).
  */
-export function defaultScanAheadBytes(cores: number = availableParallelism()): number {
-  return isMainThread && cores >= 2 ? SCAN_AHEAD_BYTES : Infinity;
+export function defaultScanAhead(cores: number = availableParallelism()): ScanAhead | false {
+  return isMainThread && cores >= 2 ? DEFAULT_SCAN_AHEAD : false;
 }
 
-/** Whether the file at `path` is at least `fromBytes` long (false when it cannot be read: its error comes when it is read). */
-export function largeFile(path: string, fromBytes: number): boolean {
-  if (fromBytes === Infinity) return false;
+/** Whether the file at `path` is one to scan ahead (false when it cannot be read: its error comes when it is read). */
+export function scansAhead(path: string, ahead: ScanAhead): boolean {
   try {
     const info = statSync(path);
-    return info.isFile() && info.size >= fromBytes;
+    return info.isFile() && info.size >= ahead.fromBytes;
   } catch {
     return false;
+  }
+}
+
+/** The bytes of the file at `path` up to the first line start at or after `bytes` (or its end). */
+function headRange(path: string, bytes: number): ByteRange {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    return { start: 0, end: bytes <= 0 ? 0 : bytes >= size ? size : lineStartFrom(fd, bytes, size) };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -114,16 +139,18 @@ function* batchRuns(batch: FromScanWorker & { kind: "runs" }, numbering: object)
 }
 
 /**
- * The runs of lines of the file at `path`, read and scanned on a worker
- * thread, as straceBytes cuts them; `onBytes` is told their sizes as they
- * come. A run and its scan are good until the next batch is asked for: the
- * worker writes its slot again. Throws the error the worker met reading the
- * file. Stopping the iteration stops the worker.
+ * The runs of lines of the file at `path`, as straceBytes cuts them: its
+ * first `ahead.headBytes` (up to a line start) read here while the worker
+ * starts, the rest read and scanned on the worker; `onBytes` is told their
+ * sizes as they come. A run and its scan are good until the next is asked
+ * for. Throws the error met reading the file. Stopping the iteration stops
+ * the worker.
  */
-export async function* scannedRuns(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<LineRun, void, undefined> {
+export async function* scannedRuns(path: string, ahead: ScanAhead, onBytes?: (bytes: number) => void): AsyncGenerator<LineRun, void, undefined> {
+  const head = headRange(path, ahead.headBytes);
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1: port, port2 } = new MessageChannel();
-  const task: ScanTask = { path, port: port2, control };
+  const task: ScanTask = { path, from: head.end, port: port2, control };
   const worker = startWorker(workerModule(new URL("./scan-worker.js", import.meta.url)), { workerData: task, transferList: [port2] });
   let failure: Error | undefined;
   worker.on("error", (error: Error) => (failure = error));
@@ -146,6 +173,7 @@ export async function* scannedRuns(path: string, onBytes?: (bytes: number) => vo
   }
 
   try {
+    if (head.end > 0) yield* lineRuns(onBytes === undefined ? fileChunks(path, head) : counted(fileChunks(path, head), onBytes));
     for (let done = 0; ; done++) {
       Atomics.store(control, DONE, done);
       Atomics.notify(control, DONE);

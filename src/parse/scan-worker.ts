@@ -83,7 +83,7 @@ class Slot {
   }
 }
 
-const { path, port, control } = workerData as ScanTask;
+const { path, from, port, control } = workerData as ScanTask;
 let posted = 0;
 
 function stopped(): boolean {
@@ -109,7 +109,7 @@ async function scan(): Promise<void> {
   const slots = Array.from({ length: SLOTS }, () => new Slot());
   if (!slotFree()) return;
   let slot = slots[0] as Slot;
-  for await (const run of straceBytes(fileChunks(path))) {
+  for await (const run of straceBytes(fileChunks(path, { start: from, end: Infinity }))) {
     if (!slot.fits(run.length)) {
       send(slot.take());
       if (!slotFree()) return;

@@ -5,14 +5,14 @@
  * only the deferred lines, or the whole part when the state at its start
  * cannot be passed on.
  */
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, openSync } from "node:fs";
 import type { TraceEvent } from "../events/types.js";
 import type { NativeArch } from "../syscalls/arch.js";
 import type { DecodedKind } from "./decode.js";
 import { StraceParser, pidFromFfName, type CallTally, type DeferredLine, type ParserCarry } from "./parser.js";
 import { CollectionPacer } from "./collect-garbage.js";
-import { checkedRuns, counted, type FileCounts, type UnparsedPlace } from "./read-traces.js";
-import { fileChunks, lineRuns, type ByteRange } from "./line-runs.js";
+import { checkedRuns, type FileCounts, type UnparsedPlace } from "./read-traces.js";
+import { counted, fileChunks, lineRuns, lineStartFrom, type ByteRange } from "./line-runs.js";
 
 /** One part of a strace log: its byte range, from a line start to the next part's. */
 export interface TracePart extends ByteRange {
@@ -54,36 +54,23 @@ const FIRST_UNPARSED_KEPT = 5;
 const TURN_BYTES = 4 << 20;
 /** This thread's collections while it reads parts (see CollectionPacer): one per 128 MiB. */
 const collections = new CollectionPacer(128 << 20);
-/** How far past a cut point the next line start is looked for. */
-const LINE_SEARCH_BYTES = 64 * 1024;
-
-/** The byte offset of the first line start at or after `at` (a line starts after a LF), or `size`. */
-async function lineStartFrom(file: FileHandle, buffer: Buffer, at: number, size: number): Promise<number> {
-  for (let from = at - 1; from < size; from += buffer.length) {
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
-    const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    if (lf >= 0) return from + lf + 1;
-  }
-  return size;
-}
 
 /**
  * A file of `size` bytes in parts of about `partBytes`, each starting at a
  * line start; the last one reads to the file's end when it is read, as a
  * serial reading would of a trace strace is still writing.
  */
-export async function traceParts(path: string, file: string, size: number, partBytes: number): Promise<TracePart[]> {
+export function traceParts(path: string, file: string, size: number, partBytes: number): TracePart[] {
   const starts = [0];
-  const handle = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
-    const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
     for (let at = partBytes; at < size; at += partBytes) {
-      const start = await lineStartFrom(handle, buffer, Math.max(at, (starts.at(-1) as number) + 1), size);
+      const start = lineStartFrom(fd, Math.max(at, (starts.at(-1) as number) + 1), size);
       if (start >= size) break;
       if (start > (starts.at(-1) as number)) starts.push(start);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return starts.map((start, index) => ({ path, file, index, start, end: starts[index + 1] ?? Number.POSITIVE_INFINITY }));
 }

@@ -209,7 +209,7 @@ export async function policyOfTraces(paths: readonly string[], options: TracePol
     const info = path === "-" ? undefined : await stat(located);
     total = info?.isFile() === true && total !== undefined ? total + info.size : undefined;
     const whole = info === undefined || !info.isFile() || (await isAuditLog(located));
-    inputs.push({ path, parts: whole ? undefined : await traceParts(located, path, info.size, partBytes) });
+    inputs.push({ path, parts: whole ? undefined : traceParts(located, path, info.size, partBytes) });
     if (!whole) partedBytes += info.size;
   }
   let bytesRead = 0;

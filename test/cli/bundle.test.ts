@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { SCAN_AHEAD_BYTES } from "../../src/parse/scan-ahead.js";
+import { DEFAULT_SCAN_AHEAD } from "../../src/parse/scan-ahead.js";
 import { STRACE_FIXTURES } from "../support/fixtures.js";
 import { UNDER_CI } from "../support/tools.js";
 
@@ -52,7 +52,7 @@ describe.skipIf(bundleMissing())("the bundled CLI", () => {
 
   test("scans a large trace ahead on its scan worker as one thread reads it from stdin", async () => {
     const lines = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
-    const rounds = Math.ceil(SCAN_AHEAD_BYTES / lines.join("\n").length) + 1;
+    const rounds = Math.ceil(DEFAULT_SCAN_AHEAD.fromBytes / lines.join("\n").length) + 1;
     const text = Array.from({ length: rounds }, (_, round) => lines.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n")).join("\n");
     const trace = join(mkdtempSync(join(tmpdir(), "profilesmith-bundle-")), "large.strace");
     writeFileSync(trace, text + "\n");

@@ -14,12 +14,15 @@ import { CommonLineScanner, recordInts, type ScannedLines } from "../../src/pars
 import { StraceParser } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
 import { readTraces, type ReadTracesOptions } from "../../src/parse/read-traces.js";
-import { BATCH_BYTES, defaultScanAheadBytes, SCAN_AHEAD_BYTES, scannedRuns, SLOTS } from "../../src/parse/scan-ahead.js";
+import { BATCH_BYTES, DEFAULT_SCAN_AHEAD, defaultScanAhead, scannedRuns, SLOTS } from "../../src/parse/scan-ahead.js";
 import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
 
 const APPARMOR_READING = { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } as const;
-const HERE = { scanAheadBytes: Infinity } as const;
-const AHEAD = { scanAheadBytes: 0 } as const;
+const HERE = { scanAhead: false } as const;
+/** The whole file on the worker. */
+const AHEAD = { scanAhead: { fromBytes: 0, headBytes: 0 } } as const;
+/** Its start read here, the rest on the worker, whose scanner numbers the names another way. */
+const MIXED = (headBytes: number) => ({ scanAhead: { fromBytes: 0, headBytes } }) as const;
 
 async function read(paths: readonly string[], options: ReadTracesOptions) {
   const reading = readTraces(paths, options);
@@ -58,6 +61,7 @@ describe("readTraces scanning ahead", () => {
     const here = await read(paths, { ...APPARMOR_READING, ...HERE });
     expect(here.error).toBeUndefined();
     expect(await read(paths, { ...APPARMOR_READING, ...AHEAD })).toEqual(here);
+    expect(await read(paths, { ...APPARMOR_READING, ...MIXED(2000) })).toEqual(here);
   });
 
   it("reads a trace of more batches than slots, with lines shorter and longer than a batch holds, as this thread does", async () => {
@@ -74,6 +78,7 @@ describe("readTraces scanning ahead", () => {
       const here = await read([path], { ...APPARMOR_READING, ...HERE });
       expect(here.error).toBeUndefined();
       expect(await read([path], { ...APPARMOR_READING, ...AHEAD })).toEqual(here);
+      expect(await read([path], { ...APPARMOR_READING, ...MIXED(BATCH_BYTES + BATCH_BYTES / 2) })).toEqual(here);
     }
   });
 
@@ -81,7 +86,7 @@ describe("readTraces scanning ahead", () => {
     const path = join(tempDir(), "many.strace");
     writeFileSync(path, repeated(SAMPLE, 2 * BATCH_BYTES));
     const censuses = [];
-    for (const where of [HERE, AHEAD]) {
+    for (const where of [HERE, AHEAD, MIXED(BATCH_BYTES / 2)]) {
       const census = new CallCensus();
       const reading = readTraces([path], { strict: false, tally: census, detailed: APPARMOR_CALLS, decode: APPARMOR_DECODED_KINDS, ...where });
       let events = 0;
@@ -89,6 +94,7 @@ describe("readTraces scanning ahead", () => {
       censuses.push({ events, report: reading.report(), policy: census.policy() });
     }
     expect(censuses[1]).toEqual(censuses[0]);
+    expect(censuses[2]).toEqual(censuses[0]);
   });
 
   it("fails as this thread fails, at the same line", async () => {
@@ -106,6 +112,7 @@ describe("readTraces scanning ahead", () => {
       const here = await read([path], { ...APPARMOR_READING, strict, ...HERE });
       expect(here).toHaveProperty("error");
       expect(await read([path], { ...APPARMOR_READING, strict, ...AHEAD })).toEqual(here);
+      expect(await read([path], { ...APPARMOR_READING, strict, ...MIXED(BATCH_BYTES / 2) })).toEqual(here);
     }
   });
 
@@ -114,7 +121,7 @@ describe("readTraces scanning ahead", () => {
     writeFileSync(path, repeated(SAMPLE, 3 * BATCH_BYTES));
     const seen: Array<{ read: number; total: number | undefined }> = [];
     const progress = { update: (read: number, total: number | undefined) => seen.push({ read, total }), end: () => undefined };
-    await read([path], { ...APPARMOR_READING, progress, ...AHEAD });
+    await read([path], { ...APPARMOR_READING, progress, ...MIXED(BATCH_BYTES / 2) });
     expect(seen.at(-1)?.read).toBe(seen.at(-1)?.total);
     expect(seen.at(-1)?.total).toBeGreaterThan(3 * BATCH_BYTES);
   });
@@ -123,13 +130,13 @@ describe("readTraces scanning ahead", () => {
     const path = join(tempDir(), "many.strace");
     writeFileSync(path, repeated(SAMPLE, (SLOTS + 4) * BATCH_BYTES));
     let runs = 0;
-    for await (const run of scannedRuns(path)) {
+    for await (const run of scannedRuns(path, AHEAD.scanAhead)) {
       expect(run.scanned?.count).toBeGreaterThan(0);
       if (++runs === 3) break;
     }
     // A worker still waiting for a slot would keep the test's process alive; reading again works.
     let bytes = 0;
-    for await (const run of scannedRuns(path)) bytes += run.bytes.length;
+    for await (const run of scannedRuns(path, MIXED(BATCH_BYTES / 2).scanAhead)) bytes += run.bytes.length;
     expect(bytes).toBe(readFileSync(path).length);
   });
 
@@ -165,7 +172,7 @@ describe("readTraces scanning ahead", () => {
   });
 
   it("is the default for large files on the main thread of a machine with two cores or more", () => {
-    expect(defaultScanAheadBytes(2)).toBe(SCAN_AHEAD_BYTES);
-    expect(defaultScanAheadBytes(1)).toBe(Infinity);
+    expect(defaultScanAhead(2)).toBe(DEFAULT_SCAN_AHEAD);
+    expect(defaultScanAhead(1)).toBe(false);
   });
 });
