@@ -1,9 +1,10 @@
 /**
  * What a worker thread shares with the thread that started it: how it is
- * started, the port it posts to, its errors as it posts them, and the bytes it
+ * started (and this thread's young generation kept as it was), the port it posts to, its errors as it posts them, and the bytes it
  * reads as it posts them; and how many threads a reading uses by default.
  */
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
 import { parentPort, Worker, type MessagePort, type WorkerOptions } from "node:worker_threads";
 import { InputError } from "./errors.js";
 
@@ -14,9 +15,32 @@ import { InputError } from "./errors.js";
  */
 const WORKER_YOUNG_MB = 4;
 
+const CAPPED_GROWTH = "--semi-space-growth-factor=1";
+/** Whether capYoungGeneration was called. */
+let capped = false;
+
+/**
+ * Keeps this thread's young generation at its first size (the CLI's choice,
+ * see cli/main.ts). V8 raises the growth factor back to 2, a process-wide
+ * flag, whenever it sets up a heap: a worker's start does. So startWorker caps
+ * it again once the worker is online, unless asked to let it grow.
+ */
+export function capYoungGeneration(): void {
+  setFlagsFromString(CAPPED_GROWTH);
+  capped = true;
+}
+
+export interface StartOptions extends Pick<WorkerOptions, "workerData" | "transferList"> {
+  /** Leaves this thread's young generation free to grow from the worker's start on (see capYoungGeneration). */
+  readonly youngGenerationGrows?: boolean;
+}
+
 /** A worker thread running `module` (see workerModule), its young generation small. */
-export function startWorker(module: URL, options: Pick<WorkerOptions, "workerData" | "transferList"> = {}): Worker {
-  return new Worker(module, { ...options, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+export function startWorker(module: URL, options: StartOptions = {}): Worker {
+  const { workerData, transferList, youngGenerationGrows = false } = options;
+  const worker = new Worker(module, { workerData, transferList, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  if (capped && !youngGenerationGrows) worker.once("online", () => setFlagsFromString(CAPPED_GROWTH));
+  return worker;
 }
 
 /** The port to the thread that started this worker module (`module` names it in the error when none did). */

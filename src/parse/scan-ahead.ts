@@ -2,8 +2,8 @@
  * A large strace log read and scanned ahead on a worker thread
  * (scan-worker.ts) while this thread parses the lines before (it reads the
  * first few MiB itself while the worker starts): the file's
- * reads and the WebAssembly scan of its lines (see common-lines.ts), a fifth
- * of an AppArmor reading, leave this thread. The worker writes runs of lines
+ * reads and the WebAssembly scan of its lines (see common-lines.ts), about a
+ * sixth of an AppArmor reading, leave this thread. The worker writes runs of lines
  * with their scans in batches of about BATCH_BYTES to SLOTS slots of shared
  * memory in turn, and posts each as views of its slot; it waits while every
  * slot holds a batch this thread is not done with.
@@ -13,12 +13,12 @@
  * (receiveMessageOnPort), not as events of its loop, which a reader busy
  * parsing seldom turns.
  *
- * Starting the worker also undoes the CLI's cap on this thread's young
- * generation (see cli/main.ts), which then grows to V8's default size. Both
- * count: `check --write` of both profiles of a 256 MiB trace took 1.64 s
- * reading on one thread, 1.58 s with the young generation grown, 1.52 s
- * scanning ahead with it capped, and 1.46 s scanning ahead as it is (medians
- * of 8), for 86, 111, 101 and 130 MiB at peak.
+ * From the worker's start on, this thread's young generation may grow (see
+ * capYoungGeneration), which also counts: `check --write` of both profiles of
+ * a 256 MiB trace took 1.64 s reading on one thread, 1.58 s with the young
+ * generation free to grow, 1.52 s scanning ahead with it capped, and 1.46 s
+ * scanning ahead with it free (medians of 8), for 86, 111, 101 and 130 MiB at
+ * peak.
  */
 import { closeSync, fstatSync, openSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -151,7 +151,11 @@ export async function* scannedRuns(path: string, ahead: ScanAhead, onBytes?: (by
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1: port, port2 } = new MessageChannel();
   const task: ScanTask = { path, from: head.end, port: port2, control };
-  const worker = startWorker(workerModule(new URL("./scan-worker.js", import.meta.url)), { workerData: task, transferList: [port2] });
+  const worker = startWorker(workerModule(new URL("./scan-worker.js", import.meta.url)), {
+    workerData: task,
+    transferList: [port2],
+    youngGenerationGrows: true,
+  });
   let failure: Error | undefined;
   worker.on("error", (error: Error) => (failure = error));
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
@@ -188,6 +192,8 @@ export async function* scannedRuns(path: string, ahead: ScanAhead, onBytes?: (by
   } finally {
     Atomics.store(control, STOPPED, 1);
     Atomics.notify(control, DONE);
+    // Settles a wait for a message that will not come (the worker failed).
+    Atomics.notify(control, POSTED);
     port.close();
     void worker.terminate();
   }

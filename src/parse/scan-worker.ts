@@ -13,13 +13,11 @@ import { ASCII, BATCH_BYTES, DONE, PLAIN, POSTED, SLOTS, STOPPED, type FromScanW
 /** Records reserved per byte of a slot at first: lines of a trace are rarely shorter. */
 const BYTES_PER_LINE = 32;
 
-/** A SharedArrayBuffer's view of `length` elements, holding `kept` (a shorter view) at its start. */
-function sharedBytes(length: number, kept?: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(new SharedArrayBuffer(length));
-  if (kept !== undefined) bytes.set(kept);
-  return bytes;
+function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
 }
 
+/** A SharedArrayBuffer's view of `length` ints, holding `kept` (a shorter view) at its start. */
 function sharedInts(length: number, kept?: Int32Array): Int32Array {
   const ints = new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
   if (kept !== undefined) ints.set(kept);
@@ -107,7 +105,6 @@ function slotFree(): boolean {
 async function scan(): Promise<void> {
   const scanner = new CommonLineScanner();
   const slots = Array.from({ length: SLOTS }, () => new Slot());
-  if (!slotFree()) return;
   let slot = slots[0] as Slot;
   for await (const run of straceBytes(fileChunks(path, { start: from, end: Infinity }))) {
     if (!slot.fits(run.length)) {
