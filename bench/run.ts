@@ -15,6 +15,7 @@ import { snapshotPackage } from "./snapshot.js";
 import { GNU_TIME, measureOnce, median, type BenchCommand, type Sample } from "./measure.js";
 import { checkTargets, figuresTable, LABEL, targetsTable, type CommandKey, type Figure } from "./report.js";
 import { DEFAULT_PART_BYTES, defaultThreads } from "../src/policy/trace-census.js";
+import { defaultScanAhead } from "../src/parse/scan-ahead.js";
 
 const USAGE = `Usage: npm run bench -- [--sizes MIB,MIB,...] [--runs N] [--timeout SECONDS]
 
@@ -65,6 +66,13 @@ function outputsIn(work: string) {
     seccompSerialOut: join(work, "seccomp-serial.json"),
     seccompAllCoresOut: join(work, "seccomp-all-cores.json"),
   };
+}
+
+/** The threads `seccomp` reads a trace of `bytes` on by default here, as the bench's notes say it. */
+function seccompThreads(bytes: number): string {
+  const threads = defaultThreads(bytes, DEFAULT_PART_BYTES, availableParallelism());
+  const ahead = defaultScanAhead(availableParallelism());
+  return threads === 1 && ahead !== false && bytes >= ahead.fromBytes ? "1 thread and 1 scanning ahead" : `${threads} thread(s)`;
 }
 
 /** Whether the last seccomp runs (default, one thread, every core) and `check --write` wrote byte-identical seccomp profiles. */
@@ -267,7 +275,7 @@ async function main(): Promise<void> {
       figures.push(...measured.figures);
       notes.push(...measured.failures.map((failure) => `Failed, so not in the table: ${failure}`));
       notes.push(
-        `${size} MiB: \`seccomp\` on ${defaultThreads(measured.trace.bytes, DEFAULT_PART_BYTES, availableParallelism())} thread(s) (its default), \`seccomp --jobs 1\`, \`seccomp --jobs ${availableParallelism()}\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
+        `${size} MiB: \`seccomp\` on ${seccompThreads(measured.trace.bytes)} (its default), \`seccomp --jobs 1\`, \`seccomp --jobs ${availableParallelism()}\` and \`check --write\` wrote ${measured.sameOutput ? "byte-identical seccomp profiles" : "DIFFERENT seccomp profiles"}.`,
       );
     }
     const results = resultsMarkdown(args, code, date, runs, traces, figures, notes, sizes);

@@ -13,12 +13,13 @@
  * (receiveMessageOnPort), not as events of its loop, which a reader busy
  * parsing seldom turns.
  *
- * From the worker's start on, this thread's young generation may grow (see
- * capYoungGeneration), which also counts: `check --write` of both profiles of
- * a 256 MiB trace took 1.64 s reading on one thread, 1.58 s with the young
- * generation free to grow, 1.52 s scanning ahead with it capped, and 1.46 s
- * scanning ahead with it free (medians of 8), for 86, 111, 101 and 130 MiB at
- * peak.
+ * A reading that makes many events may also let this thread's young
+ * generation grow from the worker's start on (see capYoungGeneration), which
+ * counts too: `check --write` of both profiles of a 256 MiB trace took 1.64 s
+ * reading on one thread, 1.58 s with the young generation free to grow, 1.52
+ * s scanning ahead with it capped, and 1.46 s scanning ahead with it free
+ * (medians of 8), for 86, 111, 101 and 130 MiB at peak. A seccomp census,
+ * which makes few, was as fast or faster with it capped, for 20 MiB less.
  */
 import { closeSync, fstatSync, openSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -142,11 +143,16 @@ function* batchRuns(batch: FromScanWorker & { kind: "runs" }, numbering: object)
  * The runs of lines of the file at `path`, as straceBytes cuts them: its
  * first `ahead.headBytes` (up to a line start) read here while the worker
  * starts, the rest read and scanned on the worker; `onBytes` is told their
- * sizes as they come. A run and its scan are good until the next is asked
+ * sizes as they come. With `youngGenerationGrows`, this thread's young
+ * generation may grow from the worker's start on (see startWorker). A run and its scan are good until the next is asked
  * for. Throws the error met reading the file. Stopping the iteration stops
  * the worker.
  */
-export async function* scannedRuns(path: string, ahead: ScanAhead, onBytes?: (bytes: number) => void): AsyncGenerator<LineRun, void, undefined> {
+export async function* scannedRuns(
+  path: string,
+  ahead: ScanAhead,
+  { youngGenerationGrows = false, onBytes }: { readonly youngGenerationGrows?: boolean; readonly onBytes?: (bytes: number) => void } = {},
+): AsyncGenerator<LineRun, void, undefined> {
   const head = headRange(path, ahead.headBytes);
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1: port, port2 } = new MessageChannel();
@@ -154,7 +160,7 @@ export async function* scannedRuns(path: string, ahead: ScanAhead, onBytes?: (by
   const worker = startWorker(workerModule(new URL("./scan-worker.js", import.meta.url)), {
     workerData: task,
     transferList: [port2],
-    youngGenerationGrows: true,
+    youngGenerationGrows,
   });
   let failure: Error | undefined;
   worker.on("error", (error: Error) => (failure = error));

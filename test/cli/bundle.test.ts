@@ -50,15 +50,28 @@ describe.skipIf(bundleMissing())("the bundled CLI", () => {
     expect(serial.stdout).toContain("profile bundled ");
   });
 
-  test("scans a large trace ahead on its scan worker as one thread reads it from stdin", async () => {
-    const lines = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
-    const rounds = Math.ceil(DEFAULT_SCAN_AHEAD.fromBytes / lines.join("\n").length) + 1;
-    const text = Array.from({ length: rounds }, (_, round) => lines.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n")).join("\n");
-    const trace = join(mkdtempSync(join(tmpdir(), "profilesmith-bundle-")), "large.strace");
-    writeFileSync(trace, text + "\n");
-    const fromStdin = await promisify(execFile)("sh", ["-c", 'node "$0" apparmor - --name bundled < "$1"', CLI, trace], { encoding: "utf8" });
-    const ahead = await run(["apparmor", trace, "--name", "bundled"]);
+  test.each([
+    ["apparmor", "--name", "bundled"],
+    ["seccomp", "--format", "spo", "--name", "bundled"],
+  ])("%s scans a large trace ahead on its scan worker as one thread reads it (from stdin, or with --jobs 1)", async (command, ...options) => {
+    const trace = largeTrace();
+    const fromStdin = await promisify(execFile)("sh", ["-c", `node "$0" ${command} - ${options.join(" ")} < "$1"`, CLI, trace], { encoding: "utf8" });
+    const ahead = await run([command, trace, ...options]);
     expect(ahead).toEqual({ stdout: fromStdin.stdout, stderr: fromStdin.stderr.replaceAll("<stdin>", trace) });
-    expect(ahead.stdout).toContain("profile bundled ");
+    expect(await run([command, trace, ...options, "--jobs", "1"])).toEqual(ahead);
+    expect(ahead.stdout).toContain("bundled");
   });
 });
+
+let large: string | undefined;
+
+/** A trace of recorded lines replayed with fresh pids, large enough to be scanned ahead by default. */
+function largeTrace(): string {
+  if (large !== undefined) return large;
+  const lines = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
+  const rounds = Math.ceil(DEFAULT_SCAN_AHEAD.fromBytes / lines.join("\n").length) + 1;
+  const text = Array.from({ length: rounds }, (_, round) => lines.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n"));
+  large = join(mkdtempSync(join(tmpdir(), "profilesmith-bundle-")), "large.strace");
+  writeFileSync(large, text.join("\n") + "\n");
+  return large;
+}

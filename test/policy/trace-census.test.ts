@@ -1,11 +1,15 @@
 /**
- * Reading traces in parts on worker threads gives the policy and report of
- * reading them whole, in order, wherever the parts are cut. (The workers run
+ * Reading traces in parts on worker threads, or scanned ahead on one, gives
+ * the policy and report of reading them whole, in order, wherever the parts
+ * are cut. (The workers run
  * the compiled module: `npm test` builds first.)
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readTraces } from "../../src/parse/index.js";
+import { BATCH_BYTES } from "../../src/parse/scan-ahead.js";
 import { defaultThreads, policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
 import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
@@ -41,13 +45,32 @@ describe("policyOfTraces", () => {
     expect(parted).toEqual(await serial(paths));
   });
 
+  test.each([0, 300])("on one thread, reads each trace scanned ahead (%i bytes read first here) as it reads its events whole", async (headBytes) => {
+    const scanAhead = { fromBytes: 0, headBytes };
+    for (const path of [...TRACES, fixturesIn(AUDIT_FIXTURES, /seccomp/)[0] as string]) {
+      expect(await policyOfTraces([path], { strict: false, decode: SECCOMP_DECODED_KINDS, jobs: 1, scanAhead }), path).toEqual(await serial([path]));
+    }
+  });
+
+  test("on one thread, reads a trace of many batches scanned ahead as it reads its events whole", async () => {
+    const sample = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
+    const rounds = Math.ceil((6 * BATCH_BYTES) / sample.join("\n").length);
+    const text = Array.from({ length: rounds }, (_, round) => sample.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n"));
+    const path = join(mkdtempSync(join(tmpdir(), "profilesmith-census-")), "many.strace");
+    writeFileSync(path, text.join("\n") + "\n");
+    const scanAhead = { fromBytes: 0, headBytes: BATCH_BYTES };
+    expect(await policyOfTraces([path], { strict: false, decode: SECCOMP_DECODED_KINDS, jobs: 1, scanAhead })).toEqual(await serial([path]));
+  });
+
   test("fails as the whole reading fails, at the same input", async () => {
     const paths = [join(STRACE_FIXTURES, "attach-sleep.trace"), join(STRACE_FIXTURES, "not-a-trace")];
     const options = { strict: false, decode: SECCOMP_DECODED_KINDS } as const;
     const whole = await serial(paths).catch((error: Error) => error.message);
     const parted = await policyOfTraces(paths, { ...options, partBytes: 100, jobs: 2 }).catch((error: Error) => error.message);
+    const ahead = await policyOfTraces(paths, { ...options, jobs: 1, scanAhead: { fromBytes: 0, headBytes: 0 } }).catch((error: Error) => error.message);
     expect(typeof whole).toBe("string");
     expect(parted).toBe(whole);
+    expect(ahead).toBe(whole);
   });
 });
 

@@ -35,7 +35,8 @@ Options:
       --jobs N             read several traces (-ff files) on N threads side by side while
                            this one follows their events in order (default: one per core
                            beside this one's, when that makes two or more; else 1, which
-                           reads them in turn)
+                           reads them in turn, a trace of 32 MiB or more with a second
+                           thread reading ahead; --jobs 1 reads in this thread alone)
   -h, --help               show this help
 
 Examples:
@@ -67,6 +68,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   }
   const root = rootDirectory(values.root, io.cwd);
   const allowlists = await loadAllowlists(values.allow ?? [], io.cwd);
+  const jobs = parseJobs(values.jobs);
   const reading = readTraces(positionals, {
     strict: values.strict ?? false,
     stdin: io.stdin,
@@ -76,7 +78,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     progress: terminalProgress(io.stderr),
     // Taking a worker's events costs this thread about two thirds of what reading them itself would,
     // so workers gain only with two cores of their own (on two cores in all, measured slower).
-    workers: appArmorTraceWorkers(parseJobs(values.jobs) ?? readingCores()),
+    workers: appArmorTraceWorkers(jobs ?? readingCores()),
+    scanAhead: jobs === 1 ? false : undefined,
   });
   const generated = await generateAppArmor({
     name: values.name,

@@ -42,8 +42,10 @@ Options:
                             (clock_gettime, gettimeofday, time, getcpu, clock_getres)
       --strict              fail on trace lines that cannot be parsed (default: warn)
       --jobs N              read large traces on N threads (default: one per 192 MiB of
-                            trace, at most one per core but one; so 1 on 2 cores); the
-                            profile is the same for every N
+                            trace, at most one per core but one; so 1 on 2 cores, which
+                            reads a trace of 32 MiB or more with a second thread reading
+                            ahead; --jobs 1 reads in this thread alone); the profile is
+                            the same for every N
   -h, --help                show this help
 
 Examples:
@@ -109,6 +111,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     throw new UsageError("give at least one trace (or - for stdin) or --allow file (see --help)");
   }
   const allowlists = await loadAllowlists(values.allow ?? [], io.cwd);
+  const jobs = parseJobs(values.jobs);
   // The generator (its schemas take a tenth of a second to load) loads while the traces are read.
   const [traces, { generateSeccomp }] = await Promise.all([
     policyOfTraces(positionals, {
@@ -117,7 +120,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       cwd: io.cwd,
       decode: SECCOMP_DECODED_KINDS,
       progress: terminalProgress(io.stderr),
-      jobs: parseJobs(values.jobs),
+      jobs,
+      scanAhead: jobs === 1 ? false : undefined,
     }),
     import("../../seccomp/generate.js"),
   ]);
