@@ -1,7 +1,7 @@
 /**
  * Names that change from run to run, and the narrowest glob that covers the
  * next run's name: a process id under /proc, a pseudo-terminal number, a
- * mktemp/mkstemp suffix, a hex id, sqlite's and git's temporary files. Everything else in the path stays
+ * mktemp/mkstemp suffix, a hex id, sqlite's and git's temporary files (git's symlink probe too). Everything else in the path stays
  * literal; a path with a component that cannot be written inside a glob
  * (quotes, blanks, glob syntax) is left literal rather than widened.
  */
@@ -35,6 +35,8 @@ const HEX_RUN = /[0-9a-f]{8,}|[0-9A-F]{8,}/g;
 const PYTHON_PROBE = /^[a-z0-9_]{8}$/;
 const BARE_RANDOM = /^[A-Za-z0-9_]{8,16}$/;
 const GIT_FANOUT = /^[0-9a-f]{2}$/;
+/** `git init`'s probe of symlink support, made in the new `.git` from the template `tXXXXXX` (mkstemp). */
+const GIT_PROBE = /^t[A-Za-z0-9]{6}$/;
 
 function charClasses(text: string): number {
   return [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(text)).length;
@@ -109,6 +111,8 @@ export function perRunGlob(path: string, createdPrefix: (prefix: string) => bool
           const prefix = `/${components.slice(0, i + 1).join("/")}`;
           const made = createdPrefix(prefix) || createdPrefix(`${prefix}/`);
           if (components[i - 1] === "objects" && GIT_FANOUT.test(component)) return "[0-9a-f][0-9a-f]";
+          // Its six random characters may all be letters of one case, unlike what randomSuffix takes as random.
+          if (made && components[i - 1] === ".git" && GIT_PROBE.test(component)) return `t${anyChars(6)}`;
           if (prefix === `/dev/pts/${component}` && /^[0-9]+$/.test(component)) return "[0-9]*";
           return componentGlob(component, made, TEMP_DIRS.has(`/${components.slice(0, i).join("/")}`));
         });

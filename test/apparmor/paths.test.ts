@@ -52,7 +52,7 @@ describe("per-run globs", () => {
   const component = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter((c) => c !== "." && c !== "..");
   const path = fc
     .tuple(
-      fc.constantFrom("/tmp", "/var/tmp", "/proc/1234", "/proc/self", "/srv/app", "/dev/pts", "/srv/repo/.git/objects"),
+      fc.constantFrom("/tmp", "/var/tmp", "/proc/1234", "/proc/self", "/srv/app", "/dev/pts", "/srv/repo/.git/objects", "/srv/repo/.git"),
       fc.array(component, { minLength: 1, maxLength: 3 }),
       fc.boolean(),
     )
@@ -65,6 +65,14 @@ describe("per-run globs", () => {
         if (glob) expect(patternMatches(globPattern(glob.source), p.replace(/^\/proc\/self\//, "/proc/4321/"))).toBe(true);
       }),
     );
+  });
+
+  it("cover git init's symlink probe whatever its random characters, only when the workload made it", () => {
+    const glob = perRunGlob("/tmp/repo/.git/tbftdoi", () => true);
+    expect(glob).toEqual({ source: "/tmp/repo/.git/t??????", owner: true });
+    expect(patternMatches(globPattern(glob?.source ?? ""), "/tmp/repo/.git/tdsZfhd")).toBe(true);
+    expect(perRunGlob("/tmp/repo/.git/tbftdoi", () => false)).toBeUndefined();
+    for (const fixed of ["/srv/repo/.git/config", "/srv/repo/.git/tbftdoix", "/srv/repo/tbftdoi"]) expect(perRunGlob(fixed, () => true)).toBeUndefined();
   });
 
   it("never match a new name directly in /tmp that is not random-shaped", () => {
