@@ -18,6 +18,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
 };
 
 const UTF8 = new TextDecoder("utf-8");
+const BACKSLASH = 0x5c;
 
 function isOctal(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "7";
@@ -27,33 +28,38 @@ function isHex(c: string | undefined): boolean {
   return c !== undefined && /^[0-9a-fA-F]$/.test(c);
 }
 
-/** The bytes a string body (between the quotes) stands for. */
+/**
+ * The bytes a string body (between the quotes) stands for: the text between
+ * escapes as UTF-8, each escape as its byte (an unknown one keeps its
+ * backslash). Never longer than the body's UTF-8.
+ */
 function unescapeBytes(body: string): Uint8Array {
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c !== "\\") {
-      for (const b of Buffer.from(c, "utf8")) bytes.push(b);
-      continue;
-    }
-    const e = body[i + 1];
-    if (e === "x" && isHex(body[i + 2])) {
-      const digits = isHex(body[i + 3]) ? 2 : 1;
-      bytes.push(parseInt(body.slice(i + 2, i + 2 + digits), 16));
-      i += 1 + digits;
+  const bytes = Buffer.alloc(Buffer.byteLength(body));
+  let length = 0;
+  for (let i = 0; i < body.length; ) {
+    const slash = body.indexOf("\\", i);
+    const textEnd = slash < 0 ? body.length : slash;
+    if (textEnd > i) length += bytes.write(body.slice(i, textEnd), length);
+    if (slash < 0) break;
+    const e = body[slash + 1];
+    if (e === "x" && isHex(body[slash + 2])) {
+      const digits = isHex(body[slash + 3]) ? 2 : 1;
+      bytes[length++] = parseInt(body.slice(slash + 2, slash + 2 + digits), 16);
+      i = slash + 2 + digits;
     } else if (isOctal(e)) {
-      let end = i + 2;
-      while (end < i + 4 && isOctal(body[end])) end++;
-      bytes.push(parseInt(body.slice(i + 1, end), 8) & 0xff);
-      i = end - 1;
+      let end = slash + 2;
+      while (end < slash + 4 && isOctal(body[end])) end++;
+      bytes[length++] = parseInt(body.slice(slash + 1, end), 8) & 0xff;
+      i = end;
     } else if (e !== undefined && e in SIMPLE_ESCAPES) {
-      bytes.push(SIMPLE_ESCAPES[e] as number);
-      i++;
+      bytes[length++] = SIMPLE_ESCAPES[e] as number;
+      i = slash + 2;
     } else {
-      bytes.push(0x5c);
+      bytes[length++] = BACKSLASH;
+      i = slash + 1;
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, length);
 }
 
 /** The text of an escaped body, decoded as UTF-8 (what the kernel got as bytes). */

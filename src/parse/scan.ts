@@ -35,6 +35,9 @@ function skipComment(text: string, start: number): number {
   return end < 0 ? text.length : end + 2;
 }
 
+/** A path decoration with no decoration inside (most are): it ends at its first `>` not escaped. */
+const PLAIN_PATH_DECORATION = /<\/[^<>\\]*(?:\\.[^<>\\]*)*>/y;
+
 /**
  * Index just past the `>` closing the decoration opening at `start` (a `<`).
  * Paths escape `<` and `>` (`\74`, `\76`), so a bare `<` nests (`-yy` device
@@ -42,6 +45,10 @@ function skipComment(text: string, start: number): number {
  */
 export function skipDecoration(text: string, start: number): number {
   const isPath = text.charCodeAt(start + 1) === SLASH;
+  if (isPath) {
+    PLAIN_PATH_DECORATION.lastIndex = start;
+    if (PLAIN_PATH_DECORATION.test(text)) return PLAIN_PATH_DECORATION.lastIndex;
+  }
   let depth = 0;
   let brackets = 0;
   for (let i = start; i < text.length; i++) {

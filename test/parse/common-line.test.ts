@@ -40,7 +40,8 @@ describe("parseCommonLine", () => {
     "-1 ENOENT", " (No such file)", " (INJECTED)", " (DELAYED)", "(errno 512)", "0x", "0x1f", "7", "-", " <0.000012>",
     "3</a>", "\r", "\x1b[1m", " ", "<detached ...>", " <pid changed to 5 ...>", "<TCP:[1->2]>", "[  59] ",
     "12:00:00.1 ", "1700000000 ", "(+ 0.000012) ", "[12345678] ", "[1234567812345678] ", "[?] ", "\u00e9", "\x00",
-    '\\\\"', '"\\\\"', '"a\\"b"',
+    '\\\\"', '"\\\\"', '"a\\"b"', "5</usr/lib/x86_64-linux-gnu/libc.so.6>", "0</dev/pts/0<char 136:0>>",
+    "3</tmp/with\\76gt\\74lt and more>", "</a/long/path/that/ends/here\\",
   );
   const soup = fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(""));
   const callShaped = fc
@@ -55,6 +56,17 @@ describe("parseCommonLine", () => {
     )
     .map((parts) => parts.join(""));
   const line = fc.oneof(soup, callShaped);
+
+  test.each([
+    '12 read(3</usr/lib/x86_64-linux-gnu/libc.so.6>, "x", 1) = 1',
+    '12 read(3</tmp/a\\>b), c>, "x", 1) = 1',
+    '12 read(3</tmp/a\\\\>, "x", 1) = 1',
+    '12 read(0</dev/pts/0<char 136:0>>, "x", 1) = 1',
+    '12 openat(AT_FDCWD</srv/a long directory\\76name>, "f", O_RDONLY) = 3</srv/a long directory\\76name/f>',
+  ])("reads a line with path decorations (escapes, nested, past 16 bytes) as the general path does: %s", (line) => {
+    expect(parseCommonLine(line), line).toEqual(parseAnyLine(line));
+    expect(parseCommonLine(line)).toBeDefined();
+  });
 
   test("on strace-like token soup", () => {
     fc.assert(

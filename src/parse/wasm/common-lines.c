@@ -202,16 +202,35 @@ static int skip_comment(const Text *t, int start, int end) {
   return end;
 }
 
+static unsigned path_decoration_mask(v128_t block) {
+  v128_t opens = wasm_i8x16_eq(block, wasm_i8x16_splat('<'));
+  v128_t closes = wasm_i8x16_eq(block, wasm_i8x16_splat('>'));
+  v128_t escapes = wasm_i8x16_eq(block, wasm_i8x16_splat('\\'));
+  return wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(opens, closes), escapes));
+}
+
+/* skip_decoration of a path decoration (`</etc/passwd>`): only `<`, `>` and `\` matter in it, found a block at a time. */
+static int skip_path_decoration(const Text *t, int start, int end) {
+  int depth = 1;
+  for (int i = scan_bytes(t, start + 1, end, path_decoration_mask); i < end; i = scan_bytes(t, i + 1, end, path_decoration_mask)) {
+    int c = t->bytes[i];
+    if (c == '\\') i++;
+    else if (c == '<') depth++;
+    else if (--depth == 0) return i + 1;
+  }
+  return end;
+}
+
 static int skip_decoration(const Text *t, int start, int end) {
-  int is_path = at(t, start + 1) == '/';
+  if (at(t, start + 1) == '/') return skip_path_decoration(t, start, end);
   int depth = 0;
   int brackets = 0;
   for (int i = start; i < end; i++) {
     int c = t->bytes[i];
     if (c == '\\') i++;
-    else if (!is_path && c == '"') i = skip_string(t, i, end) - 1;
-    else if (!is_path && c == '[') brackets++;
-    else if (!is_path && c == ']') brackets--;
+    else if (c == '"') i = skip_string(t, i, end) - 1;
+    else if (c == '[') brackets++;
+    else if (c == ']') brackets--;
     else if (brackets > 0) continue;
     else if (c == '<') depth++;
     else if (c == '>' && --depth == 0) return i + 1;
