@@ -1,7 +1,8 @@
 /**
  * What a worker thread shares with the thread that started it: how it is
- * started (and this thread's young generation kept as it was), the port it posts to, its errors as it posts them, and the bytes it
- * reads as it posts them; and how many threads a reading uses by default.
+ * started (this thread's young generation kept as it was), the port it posts
+ * to, its errors as it posts them, and the bytes it reads as it posts them;
+ * and how many threads a reading uses by default.
  */
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";

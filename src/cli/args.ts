@@ -38,3 +38,8 @@ export function parseJobs(value: string | undefined): number | undefined {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs "${value}" is not a whole number of threads (1 or more)`);
   return jobs;
 }
+
+/** readTraces' `scanAhead` for `--jobs`: none with `--jobs 1`, which reads in this thread alone; else the default. */
+export function scanAheadFor(jobs: number | undefined): false | undefined {
+  return jobs === 1 ? false : undefined;
+}

@@ -4,6 +4,7 @@
  * scanned several times faster than JavaScript scans it. The general parser
  * (line.ts) reads every other line, and reads these the same way.
  */
+import { isAscii } from "node:buffer";
 import { COMMON_LINES_WASM } from "./wasm/common-lines.wasm.js";
 
 /** Where the parts of a line of a common shape are: indexes into the text it was scanned in. */
@@ -89,6 +90,7 @@ interface ScannerExports {
 }
 
 const encoder = new TextEncoder();
+const ESCAPE = 0x1b;
 
 /**
  * Scans the lines of one text after another (`load`, then `scan` from line
@@ -132,12 +134,18 @@ export class CommonLineScanner {
   }
 
   /**
-   * Takes `bytes` to scan, lines of UTF-8 (or any ASCII-compatible bytes):
-   * the records' indexes are then byte offsets. A line holding a `--color`
-   * escape must be left to the general parser, which removes them.
+   * Scans all the lines of `bytes` (lines of UTF-8, or any ASCII-compatible
+   * bytes: the records' indexes are byte offsets), giving `visit` the records
+   * of each scan: `count` lines, the first starting at `start`. Whether the
+   * records may be read as the lines' text says is the run's kind (runKind).
    */
-  loadBytes(bytes: Uint8Array): void {
+  scanBytes(bytes: Uint8Array, visit: (records: Int32Array, count: number, start: number) => void): void {
     this.place(bytes.length).set(bytes);
+    for (let start = 0; start < bytes.length; ) {
+      const count = this.scan(start);
+      visit(this.records, count, start);
+      start = this.end(count - 1) + 1;
+    }
   }
 
   /** The memory for a text of `length` bytes, its padding zeroed. */
@@ -168,6 +176,17 @@ export class CommonLineScanner {
   scanOne(text: string, shape: CommonLineShape): boolean {
     return this.load(text) && this.scan(0) === 1 && this.end(0) === text.length && recordShape(this.records, 0, shape);
   }
+}
+
+/**
+ * What a reader of a run's scanned lines must know besides their records:
+ * `plain`, no `--color` escape (the general parser removes them, so a line
+ * holding one is its); `ascii`, every byte ASCII (beyond, a line's byte
+ * offsets are not its text's, and the general parser reads it).
+ */
+export function runKind(bytes: Uint8Array): { readonly plain: boolean; readonly ascii: boolean } {
+  const plain = !bytes.includes(ESCAPE);
+  return { plain, ascii: plain && isAscii(bytes) };
 }
 
 /** The ints of the first `count` records of `records`, as a scan writes them. */

@@ -114,7 +114,6 @@ export async function* fileChunks(path: string, range?: ByteRange): AsyncGenerat
   }
 }
 
-
 /** How far past a cut point the next line start is looked for at a time. */
 const LINE_SEARCH_BYTES = 64 * 1024;
 
@@ -123,7 +122,7 @@ export function lineStartFrom(fd: number, at: number, size: number): number {
   const buffer = Buffer.allocUnsafe(LINE_SEARCH_BYTES);
   for (let from = at - 1; from < size; from += buffer.length) {
     const bytesRead = readSync(fd, buffer, 0, buffer.length, from);
-    const lf = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    const lf = buffer.subarray(0, bytesRead).indexOf(LF);
     if (lf >= 0) return from + lf + 1;
   }
   return size;

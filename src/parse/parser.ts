@@ -3,12 +3,11 @@
  * `<... resumed>` per pid, follows each process's personality, maps strace's
  * names onto our tables, and turns classified lines into events.
  */
-import { isAscii } from "node:buffer";
 import type { CallOutcome, DecodedArgs, SourcePos, TraceEvent } from "../events/types.js";
 import { ARCH_INFO, COMPAT_ARCHES, type Arch, type NativeArch } from "../syscalls/arch.js";
 import { canonicalSyscallName, syscallName, syscallNumber, type SyscallName } from "../syscalls/index.js";
 import { ALL_DECODED_KINDS, decodeArgs, decodedKindOf, type DecodedKind } from "./decode.js";
-import { CommonLineScanner, commonLineShape, recordEnd, recordShape, type CommonLineShape, type ScannedLines } from "./common-lines.js";
+import { CommonLineScanner, commonLineShape, recordEnd, recordShape, runKind, type CommonLineShape, type ScannedLines } from "./common-lines.js";
 import { commonLine, parseAnyLine, parseLine, type CallResult, type PersonalityMode, type StraceLine } from "./line.js";
 import { decodeBytes } from "./bytes.js";
 
@@ -394,19 +393,12 @@ export class StraceParser {
       this.numberedBy(scanned.numbering);
       return this.scannedLines(bytes, 0, firstLine, scanned.records, scanned.count, scanned.plain, scanned.ascii, out) - firstLine;
     }
-    const scanner = this.scanner;
-    this.numberedBy(scanner);
-    // `--color` escapes are the general path's to remove.
-    const plain = !bytes.includes(0x1b);
-    // Beyond ASCII, a line's scanned byte offsets are not its text's: the general path reads it.
-    const ascii = plain && isAscii(bytes);
-    scanner.loadBytes(bytes);
+    this.numberedBy(this.scanner);
+    const { plain, ascii } = runKind(bytes);
     let lineNo = firstLine;
-    for (let start = 0; start < bytes.length; ) {
-      const count = scanner.scan(start);
-      lineNo = this.scannedLines(bytes, start, lineNo, scanner.scanned, count, plain, ascii, out);
-      start = scanner.end(count - 1) + 1;
-    }
+    this.scanner.scanBytes(bytes, (records, count, start) => {
+      lineNo = this.scannedLines(bytes, start, lineNo, records, count, plain, ascii, out);
+    });
     return lineNo - firstLine;
   }
 

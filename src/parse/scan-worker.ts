@@ -4,9 +4,8 @@
  * the runs with their scans in batches, written to SLOTS slots of shared
  * memory in turn.
  */
-import { isAscii } from "node:buffer";
 import { workerData } from "node:worker_threads";
-import { CommonLineScanner, recordInts } from "./common-lines.js";
+import { CommonLineScanner, recordInts, runKind } from "./common-lines.js";
 import { fileChunks, straceBytes } from "./line-runs.js";
 import { ASCII, BATCH_BYTES, DONE, PLAIN, POSTED, SLOTS, STOPPED, type FromScanWorker, type ScanTask } from "./scan-ahead.js";
 
@@ -47,16 +46,11 @@ class Slot {
 
   /** Adds `run` and the records `scanner` makes of its lines. */
   add(run: Buffer, scanner: CommonLineScanner): void {
-    // As StraceParser.lines judges a run it scans itself.
-    const plain = !run.includes(0x1b);
-    const ascii = plain && isAscii(run);
-    scanner.loadBytes(run);
-    for (let start = 0; start < run.length; ) {
-      const count = scanner.scan(start);
-      this.addRecords(scanner.scanned.subarray(0, recordInts(count)));
+    const { plain, ascii } = runKind(run);
+    scanner.scanBytes(run, (records, count) => {
+      this.addRecords(records.subarray(0, recordInts(count)));
       this.recordCount += count;
-      start = scanner.end(count - 1) + 1;
-    }
+    });
     if (run.length > this.bytes.length) this.bytes = sharedBytes(run.length);
     this.bytes.set(run, this.used);
     this.used += run.length;

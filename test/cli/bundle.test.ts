@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_SCAN_AHEAD } from "../../src/parse/scan-ahead.js";
-import { STRACE_FIXTURES } from "../support/fixtures.js";
+import { recordedLines, replayed, STRACE_FIXTURES } from "../support/fixtures.js";
 import { UNDER_CI } from "../support/tools.js";
 
 const CLI = new URL("../../dist/cli/main.js", import.meta.url).pathname;
@@ -68,10 +68,7 @@ let large: string | undefined;
 /** A trace of recorded lines replayed with fresh pids, large enough to be scanned ahead by default. */
 function largeTrace(): string {
   if (large !== undefined) return large;
-  const lines = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
-  const rounds = Math.ceil(DEFAULT_SCAN_AHEAD.fromBytes / lines.join("\n").length) + 1;
-  const text = Array.from({ length: rounds }, (_, round) => lines.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n"));
   large = join(mkdtempSync(join(tmpdir(), "profilesmith-bundle-")), "large.strace");
-  writeFileSync(large, text.join("\n") + "\n");
+  writeFileSync(large, replayed(recordedLines("pipeline-f.trace"), DEFAULT_SCAN_AHEAD.fromBytes));
   return large;
 }

@@ -8,21 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { APPARMOR_CALLS, APPARMOR_DECODED_KINDS, appArmorTraceWorkers } from "../../src/apparmor/index.js";
-import { readTraces, type ReadTracesOptions } from "../../src/parse/read-traces.js";
 import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
+import { readAll as read } from "../support/reading.js";
 
 const APPARMOR_READING = { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } as const;
-
-async function read(paths: readonly string[], options: ReadTracesOptions) {
-  const reading = readTraces(paths, options);
-  const events = [];
-  try {
-    for await (const batch of reading.recordBatches) events.push(...batch);
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-  return { events, report: reading.report() };
-}
 
 describe("readTraces with workers", () => {
   it("reads traces, -ff folders and audit logs on several threads as one after another", async () => {

@@ -13,9 +13,10 @@ import type { TraceEvent } from "../../src/events/types.js";
 import { CommonLineScanner, recordInts, type ScannedLines } from "../../src/parse/common-lines.js";
 import { StraceParser } from "../../src/parse/parser.js";
 import { CallCensus } from "../../src/policy/from-events.js";
-import { readTraces, type ReadTracesOptions } from "../../src/parse/read-traces.js";
+import { readTraces } from "../../src/parse/read-traces.js";
 import { BATCH_BYTES, DEFAULT_SCAN_AHEAD, defaultScanAhead, scannedRuns, SLOTS } from "../../src/parse/scan-ahead.js";
-import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
+import { AUDIT_FIXTURES, fixturesIn, recordedLines, replayed, STRACE_FIXTURES } from "../support/fixtures.js";
+import { readAll as read } from "../support/reading.js";
 
 const APPARMOR_READING = { strict: false, decode: APPARMOR_DECODED_KINDS, detailed: APPARMOR_CALLS } as const;
 const HERE = { scanAhead: false } as const;
@@ -24,36 +25,11 @@ const AHEAD = { scanAhead: { fromBytes: 0, headBytes: 0 } } as const;
 /** Its start read here, the rest on the worker, whose scanner numbers the names another way. */
 const MIXED = (headBytes: number) => ({ scanAhead: { fromBytes: 0, headBytes } }) as const;
 
-async function read(paths: readonly string[], options: ReadTracesOptions) {
-  const reading = readTraces(paths, options);
-  const events = [];
-  try {
-    for await (const batch of reading.recordBatches) events.push(...batch);
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-  return { events, report: reading.report() };
-}
-
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "profilesmith-scan-ahead-"));
 }
 
-/** `lines` repeated with fresh pids until the text is at least `bytes` long. */
-function repeated(lines: readonly string[], bytes: number): string {
-  const out: string[] = [];
-  let length = 0;
-  for (let round = 0; length < bytes; round++) {
-    for (const line of lines) {
-      const text = line.replace(/^(\d+)/, (pid) => String(Number(pid) + 100_000 * round));
-      out.push(text);
-      length += text.length + 1;
-    }
-  }
-  return out.join("\n") + "\n";
-}
-
-const SAMPLE = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
+const SAMPLE = recordedLines("pipeline-f.trace");
 
 describe("readTraces scanning ahead", () => {
   it("reads every recorded trace, -ff folder and audit log as this thread does", async () => {
@@ -67,10 +43,10 @@ describe("readTraces scanning ahead", () => {
   it("reads a trace of more batches than slots, with lines shorter and longer than a batch holds, as this thread does", async () => {
     const dir = tempDir();
     const many = join(dir, "many.strace");
-    writeFileSync(many, repeated(SAMPLE, (SLOTS + 2) * BATCH_BYTES));
+    writeFileSync(many, replayed(SAMPLE, (SLOTS + 2) * BATCH_BYTES));
     // Records for lines this short outgrow a slot's first reserve.
     const short = join(dir, "short.strace");
-    writeFileSync(short, repeated(["1 close(3) = 0", "1 getpid() = 1"], 2 * BATCH_BYTES));
+    writeFileSync(short, replayed(["1 close(3) = 0", "1 getpid() = 1"], 2 * BATCH_BYTES));
     // A line longer than a batch: its slot grows.
     const long = join(dir, "long.strace");
     writeFileSync(long, `${SAMPLE.slice(0, 20).join("\n")}\n1 write(1, "${"a".repeat(BATCH_BYTES + 7)}", ${BATCH_BYTES + 7}) = ${BATCH_BYTES + 7}\n${SAMPLE.join("\n")}\n`);
@@ -84,7 +60,7 @@ describe("readTraces scanning ahead", () => {
 
   it("counts the same census when it counts every call", async () => {
     const path = join(tempDir(), "many.strace");
-    writeFileSync(path, repeated(SAMPLE, 2 * BATCH_BYTES));
+    writeFileSync(path, replayed(SAMPLE, 2 * BATCH_BYTES));
     const censuses = [];
     for (const where of [HERE, AHEAD, MIXED(BATCH_BYTES / 2)]) {
       const census = new CallCensus();
@@ -100,7 +76,7 @@ describe("readTraces scanning ahead", () => {
   it("fails as this thread fails, at the same line", async () => {
     const dir = tempDir();
     const unparsed = join(dir, "odd.strace");
-    writeFileSync(unparsed, repeated(SAMPLE, BATCH_BYTES) + "not strace at all\n");
+    writeFileSync(unparsed, replayed(SAMPLE, BATCH_BYTES) + "not strace at all\n");
     const binary = join(dir, "binary.strace");
     writeFileSync(binary, "1 close(3) = 0\n\0\0\0\n");
     for (const [path, strict] of [
@@ -118,7 +94,7 @@ describe("readTraces scanning ahead", () => {
 
   it("tells the progress every byte it reads", async () => {
     const path = join(tempDir(), "many.strace");
-    writeFileSync(path, repeated(SAMPLE, 3 * BATCH_BYTES));
+    writeFileSync(path, replayed(SAMPLE, 3 * BATCH_BYTES));
     const seen: Array<{ read: number; total: number | undefined }> = [];
     const progress = { update: (read: number, total: number | undefined) => seen.push({ read, total }), end: () => undefined };
     await read([path], { ...APPARMOR_READING, progress, ...MIXED(BATCH_BYTES / 2) });
@@ -128,7 +104,7 @@ describe("readTraces scanning ahead", () => {
 
   it("stops its worker when the reader stops early", async () => {
     const path = join(tempDir(), "many.strace");
-    writeFileSync(path, repeated(SAMPLE, (SLOTS + 4) * BATCH_BYTES));
+    writeFileSync(path, replayed(SAMPLE, (SLOTS + 4) * BATCH_BYTES));
     let runs = 0;
     for await (const run of scannedRuns(path, AHEAD.scanAhead)) {
       expect(run.scanned?.count).toBeGreaterThan(0);
@@ -143,18 +119,14 @@ describe("readTraces scanning ahead", () => {
   it("parses runs another scanner scanned, between runs it scans itself, as it parses its own", () => {
     const other = new CommonLineScanner();
     // Names it numbers first, so its numbers are not this thread's.
-    other.loadBytes(Buffer.from("1 getppid() = 1\n1 umask(0) = 0\n1 sync() = 0\n"));
-    other.scan(0);
+    other.scanBytes(Buffer.from("1 getppid() = 1\n1 umask(0) = 0\n1 sync() = 0\n"), () => undefined);
     const scannedByOther = (bytes: Buffer): ScannedLines => {
-      other.loadBytes(bytes);
       const records: number[] = [];
       let count = 0;
-      for (let start = 0; start < bytes.length; ) {
-        const scanned = other.scan(start);
-        records.push(...other.scanned.subarray(0, recordInts(scanned)));
-        count += scanned;
-        start = other.end(scanned - 1) + 1;
-      }
+      other.scanBytes(bytes, (scanned, scannedCount) => {
+        records.push(...scanned.subarray(0, recordInts(scannedCount)));
+        count += scannedCount;
+      });
       return { records: Int32Array.from(records), count, plain: true, ascii: true, numbering: other };
     };
     const quarter = Math.ceil(SAMPLE.length / 4);

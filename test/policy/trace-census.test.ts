@@ -4,7 +4,7 @@
  * are cut. (The workers run
  * the compiled module: `npm test` builds first.)
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -12,7 +12,7 @@ import { readTraces } from "../../src/parse/index.js";
 import { BATCH_BYTES } from "../../src/parse/scan-ahead.js";
 import { defaultThreads, policyFromEvents, policyOfTraces } from "../../src/policy/index.js";
 import { SECCOMP_DECODED_KINDS } from "../../src/seccomp/generate.js";
-import { AUDIT_FIXTURES, fixturesIn, STRACE_FIXTURES } from "../support/fixtures.js";
+import { AUDIT_FIXTURES, fixturesIn, recordedLines, replayed, STRACE_FIXTURES } from "../support/fixtures.js";
 
 /** Every recorded trace, hand-written one and -ff folder; each is read alone and with the others. */
 const TRACES = [
@@ -53,11 +53,8 @@ describe("policyOfTraces", () => {
   });
 
   test("on one thread, reads a trace of many batches scanned ahead as it reads its events whole", async () => {
-    const sample = readFileSync(join(STRACE_FIXTURES, "pipeline-f.trace"), "latin1").trimEnd().split("\n");
-    const rounds = Math.ceil((6 * BATCH_BYTES) / sample.join("\n").length);
-    const text = Array.from({ length: rounds }, (_, round) => sample.map((line) => line.replace(/^\d+/, (pid) => String(Number(pid) + 100_000 * round))).join("\n"));
     const path = join(mkdtempSync(join(tmpdir(), "profilesmith-census-")), "many.strace");
-    writeFileSync(path, text.join("\n") + "\n");
+    writeFileSync(path, replayed(recordedLines("pipeline-f.trace"), 6 * BATCH_BYTES));
     const scanAhead = { fromBytes: 0, headBytes: BATCH_BYTES };
     expect(await policyOfTraces([path], { strict: false, decode: SECCOMP_DECODED_KINDS, jobs: 1, scanAhead })).toEqual(await serial([path]));
   });

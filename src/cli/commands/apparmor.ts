@@ -3,7 +3,7 @@ import { UsageError } from "../../errors.js";
 import { readTraces } from "../../parse/index.js";
 import { symlinksBesideTraces } from "../../record/symlinks.js";
 import { loadAllowlists } from "../allowlists.js";
-import { parseCommandLine, parseJobs, rootDirectory } from "../args.js";
+import { parseCommandLine, parseJobs, scanAheadFor, rootDirectory } from "../args.js";
 import { readingCores } from "../../worker-thread.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
@@ -79,7 +79,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     // Taking a worker's events costs this thread about two thirds of what reading them itself would,
     // so workers gain only with two cores of their own (on two cores in all, measured slower).
     workers: appArmorTraceWorkers(jobs ?? readingCores()),
-    scanAhead: jobs === 1 ? false : undefined,
+    scanAhead: scanAheadFor(jobs),
   });
   const generated = await generateAppArmor({
     name: values.name,

@@ -4,7 +4,7 @@ import { RUNTIMES, SECCOMP_DECODED_KINDS, SECCOMP_FORMATS, type RuntimeName, typ
 import { DEFAULT_ACTIONS, type DefaultAction } from "../../seccomp/profile.js";
 import { ARCHES, isArch, type Arch } from "../../syscalls/arch.js";
 import { loadAllowlists } from "../allowlists.js";
-import { parseCommandLine, parseJobs } from "../args.js";
+import { parseCommandLine, parseJobs, scanAheadFor } from "../args.js";
 import { writeDiagnostics } from "../diagnostics.js";
 import { EXIT, type CliIo, type Command, type ExitCode } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -121,7 +121,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       decode: SECCOMP_DECODED_KINDS,
       progress: terminalProgress(io.stderr),
       jobs,
-      scanAhead: jobs === 1 ? false : undefined,
+      scanAhead: scanAheadFor(jobs),
     }),
     import("../../seccomp/generate.js"),
   ]);
